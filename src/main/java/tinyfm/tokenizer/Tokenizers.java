@@ -1,0 +1,83 @@
+package tinyfm.tokenizer;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import tinyfm.util.AtomicFiles;
+import tinyfm.util.Json;
+import tinyfm.util.UserError;
+
+/** Training, saving and loading tokenizers as JSON. */
+public final class Tokenizers {
+    public static final int DEFAULT_VOCAB = 2048;
+
+    private Tokenizers() {}
+
+    public static Tokenizer train(String kind, List<String> texts, int vocabSize) {
+        return switch (kind) {
+            case "bpe" -> BpeTrainer.train(texts, vocabSize);
+            case "char" -> CharTokenizer.train(texts);
+            default -> throw new UserError("unknown tokenizer kind '" + kind + "'; use bpe or char");
+        };
+    }
+
+    public static Tokenizer fromJson(JsonObject json, String source) {
+        try {
+            String kind = json.get("kind").getAsString();
+            Tokenizer tok;
+            if (kind.equals("bpe")) {
+                JsonArray list = json.getAsJsonArray("merges");
+                int[][] merges = new int[list.size()][];
+                for (int i = 0; i < merges.length; i++) {
+                    JsonArray p = list.get(i).getAsJsonArray();
+                    merges[i] = new int[] {p.get(0).getAsInt(), p.get(1).getAsInt()};
+                }
+                tok = new BpeTokenizer(merges);
+            } else if (kind.equals("char")) {
+                JsonArray list = json.getAsJsonArray("code_points");
+                int[] cps = new int[list.size()];
+                for (int i = 0; i < cps.length; i++) {
+                    cps[i] = list.get(i).getAsInt();
+                }
+                tok = new CharTokenizer(cps);
+            } else {
+                throw new UserError(source + ": unknown tokenizer kind '" + kind + "'");
+            }
+            JsonElement size = json.get("vocab_size");
+            if (size != null && size.getAsInt() != tok.vocabSize()) {
+                throw new UserError(source + ": says vocab_size " + size.getAsInt() + " but defines " + tok.vocabSize() + " tokens");
+            }
+            return tok;
+        } catch (NullPointerException | IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
+            if (e instanceof UserError u) {
+                throw u;
+            }
+            throw new UserError(source + ": not a tinyfm tokenizer (" + e.getMessage() + ")");
+        }
+    }
+
+    public static Tokenizer load(Path file) {
+        if (!Files.exists(file)) {
+            throw new UserError(file + ": tokenizer file not found");
+        }
+        try {
+            return fromJson(JsonParser.parseString(Files.readString(file)).getAsJsonObject(), file.toString());
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            if (e instanceof UserError u) {
+                throw u;
+            }
+            throw new UserError(file + ": not a tinyfm tokenizer JSON file");
+        }
+    }
+
+    public static void save(Tokenizer tokenizer, Path file) {
+        AtomicFiles.writeString(file, Json.GSON.toJson(tokenizer.toJson()));
+    }
+}
