@@ -17,6 +17,9 @@ import tinyfm.util.UserError;
             DatasetsCommand.class,
             TrainTokenizerCommand.class,
             TokenizeCommand.class,
+            PretrainCommand.class,
+            GenerateCommand.class,
+            InspectCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -1,0 +1,226 @@
+package tinyfm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tinyfm.data.Corpus;
+import tinyfm.model.GptConfig;
+import tinyfm.pretraining.Pretrainer;
+import tinyfm.pretraining.TrainingConfig;
+import tinyfm.tokenizer.Tokenizer;
+import tinyfm.tokenizer.Tokenizers;
+import tinyfm.util.UserError;
+
+@Command(name = "pretrain", sortOptions = false, description = {
+        "Pretrain a GPT on unlabelled text by next-token prediction (self-supervised),",
+        "and save it as a reusable base file. Ctrl-C saves a checkpoint; --resume continues it exactly."})
+final class PretrainCommand implements Callable<Integer> {
+    @Option(names = "--corpus", defaultValue = "books", description = "Bundled corpus name or a path (.txt, .txt.gz or a folder). Default: ${DEFAULT-VALUE}.")
+    String corpus;
+
+    @Option(names = "--preset", defaultValue = "small", description = "Model size and training defaults: tiny, small, base, nanogpt. Default: ${DEFAULT-VALUE}.")
+    String preset;
+
+    @Option(names = "--out", description = "Where to save the base. Default: bases/<preset>.tfm. Checkpoints go to <out>.ckpt.")
+    Path out;
+
+    @Option(names = "--steps", description = "Training steps (the length of the learning-rate schedule). Default: the preset's.")
+    Integer steps;
+
+    @Option(names = "--minutes", description = "Stop cleanly after this many minutes and save what was learned.")
+    Double minutes;
+
+    @Option(names = "--seed", defaultValue = "1337", description = "Random seed; the same seed gives the same model. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--resume", description = "Continue from <out>.ckpt with the same options.")
+    boolean resume;
+
+    @Option(names = "--force", description = "Overwrite an existing base at --out.")
+    boolean force;
+
+    @Option(names = "--tokenizer", description = "Use this tokenizer JSON instead of training one on the corpus.")
+    Path tokenizerFile;
+
+    @Option(names = "--tokenizer-kind", defaultValue = "bpe", description = "bpe or char, when the tokenizer is trained here. Default: ${DEFAULT-VALUE}.")
+    String tokenizerKind;
+
+    @CommandLine.ArgGroup(exclusive = false, heading = "%nOverrides of the preset:%n")
+    Overrides overrides = new Overrides();
+
+    static final class Overrides {
+        @Option(names = "--vocab", description = "BPE vocabulary size.") Integer vocab;
+        @Option(names = "--context", description = "Context length in tokens.") Integer context;
+        @Option(names = "--layers", description = "Transformer blocks.") Integer layers;
+        @Option(names = "--heads", description = "Attention heads.") Integer heads;
+        @Option(names = "--embed", description = "Embedding width.") Integer embed;
+        @Option(names = "--dropout", description = "Dropout probability.") Double dropout;
+        @Option(names = "--batch", description = "Windows per step.") Integer batch;
+        @Option(names = "--lr", description = "Peak learning rate.") Double lr;
+        @Option(names = "--eval-every", description = "Validate (and show a sample) every N steps.") Integer evalEvery;
+        @Option(names = "--checkpoint-every", description = "Write a checkpoint every N steps.") Integer checkpointEvery;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        GptConfig.Preset p = GptConfig.preset(preset);
+        Path base = out != null ? out : Path.of("bases", p.name() + ".tfm");
+        Path checkpoint = Path.of(base + ".ckpt");
+        if (Files.exists(base) && !force && !resume) {
+            throw new UserError(base + ": already exists; add --force to overwrite it, or choose another --out");
+        }
+        Path dir = base.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            if (out != null) {
+                throw new UserError(base + ": directory " + dir + " does not exist; create it first");
+            }
+            try {
+                Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw new UserError(dir + ": cannot create directory: " + e.getMessage());
+            }
+        }
+        if (minutes != null && !(minutes > 0)) {
+            throw new UserError("--minutes must be > 0, got " + minutes);
+        }
+        int totalSteps = steps != null ? steps : p.steps();
+        if (totalSteps < 1) {
+            throw new UserError("--steps must be at least 1, got " + totalSteps);
+        }
+        Overrides v = overrides;
+        TrainingConfig defaults = TrainingConfig.defaults(v.batch != null ? v.batch : p.batchSize(), totalSteps, v.lr != null ? v.lr : p.learningRate(), seed);
+        TrainingConfig training = new TrainingConfig(defaults.batchSize(), defaults.steps(), defaults.learningRate(), defaults.minLearningRate(),
+                defaults.warmupSteps(), defaults.weightDecay(), defaults.beta1(), defaults.beta2(), defaults.gradClip(),
+                v.evalEvery != null ? v.evalEvery : defaults.evalEvery(), defaults.evalWindows(),
+                v.checkpointEvery != null ? v.checkpointEvery : defaults.checkpointEvery(), seed);
+        int vocab = v.vocab != null ? v.vocab : p.vocabSize();
+        // validate the architecture before reading any data
+        GptConfig shape = new GptConfig(Math.max(2, vocab), v.context != null ? v.context : p.contextLength(), v.layers != null ? v.layers : p.layers(),
+                v.heads != null ? v.heads : p.heads(), v.embed != null ? v.embed : p.embedDim(), v.dropout != null ? v.dropout : p.dropout());
+        MemoryCheck.ensureFits(shape, training.batchSize());
+
+        o.println("Pretraining (self-supervised): the model learns to predict the next token of unlabelled text; no labels are used.");
+        Corpus c = Corpus.load(corpus);
+        o.printf("Corpus %s: %d documents, %.1f MB of text%n", c.name(), c.documents().size(), c.utf8Bytes() / 1e6);
+        Tokenizer tokenizer;
+        if (tokenizerFile != null) {
+            tokenizer = Tokenizers.load(tokenizerFile);
+        } else {
+            long t0 = System.nanoTime();
+            tokenizer = Tokenizers.train(tokenizerKind, c.split().train(), vocab);
+            o.printf("Tokenizer: learned a %s vocabulary of %,d tokens in %.1f s%n", tokenizer.kind(), tokenizer.vocabSize(), (System.nanoTime() - t0) / 1e9);
+        }
+        GptConfig model = shape.withVocabSize(tokenizer.vocabSize());
+        o.printf("Model: GPT with %d blocks, %d heads, width %d, context %d tokens: %,d parameters%n",
+                model.layers(), model.heads(), model.embedDim(), model.contextLength(), model.parameterCount());
+
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(120, TimeUnit.SECONDS); // let the loop write its checkpoint
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            PretrainProgress progress = new PretrainProgress(o, training.steps());
+            Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress);
+            Instant deadline = minutes == null ? null : Instant.now().plusMillis((long) (minutes * 60_000));
+            Pretrainer.Result result = trainer.run(resume, deadline, stop);
+            progress.done();
+            if (stop.get()) {
+                o.printf("Interrupted at step %d; checkpoint saved to %s. Continue with the same command plus --resume.%n", result.steps(), checkpoint);
+                return 130;
+            }
+            result.base().save(base);
+            Pretrainer.Point last = result.curve().get(result.curve().size() - 1);
+            o.printf("%nSaved the base to %s (%.1f MB).%n", base, sizeMb(base));
+            o.printf("Steps %d%s | tokens seen %,d | train time %s | %,.0f tokens/s%n", result.steps(),
+                    result.completed() ? "" : " (stopped at the deadline)",
+                    (long) result.steps() * training.batchSize() * model.contextLength(),
+                    ProgressLine.duration(result.trainSeconds()), result.tokensPerSecond());
+            o.printf("Validation loss %.3f nats/token = %.3f bits per byte%n", last.validationLoss(), last.validationBitsPerByte());
+            o.println("Next, prompt the base: ./tinyfm generate --base " + base + " --prompt \"The king\"");
+            return 0;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+    }
+
+    private static double sizeMb(Path p) {
+        try {
+            return Files.size(p) / 1e6;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    /** Draws the pretraining progress bar and prints samples as the model learns. */
+    static final class PretrainProgress implements Pretrainer.Listener {
+        private final ProgressLine bar;
+        private final int total;
+        private String val = "val -";
+        private double loss;
+        private double tokensPerSecond;
+        private int step;
+
+        PretrainProgress(PrintWriter out, int total) {
+            this.bar = new ProgressLine(out, "pretrain");
+            this.total = total;
+        }
+
+        @Override
+        public void started(int fromStep, int totalSteps, int tokensPerStep, boolean resumed) {
+            if (resumed) {
+                bar.message("Resuming from step " + fromStep + " of " + totalSteps);
+            }
+        }
+
+        @Override
+        public void stepped(int step, double loss, double learningRate, double tokensPerSecond) {
+            this.step = step;
+            this.loss = loss;
+            this.tokensPerSecond = tokensPerSecond;
+            draw(false);
+        }
+
+        @Override
+        public void evaluated(int step, double validationLoss, double bitsPerByte) {
+            val = String.format("val %.3f (%.2f bits/byte)", validationLoss, bitsPerByte);
+            draw(true);
+        }
+
+        @Override
+        public void sampled(int step, String text) {
+            bar.message(String.format("  sample at step %d: %s", step, Tokenizer.visible(Pretrainer.SAMPLE_PROMPT + text)));
+        }
+
+        private void draw(boolean force) {
+            bar.update(step, total, String.format("step %d/%d | loss %.3f | %s | %,.0f tok/s", step, total, loss, val, tokensPerSecond), force);
+        }
+
+        void done() {
+            bar.finish();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package tinyfm.cli;
+
+import java.io.PrintWriter;
+
+/**
+ * A one-line progress bar: redrawn in place on a terminal, printed as plain lines (at most every
+ * few seconds) when the output goes to a file or a notebook.
+ */
+final class ProgressLine {
+    private static final int WIDTH = 24;
+    private final PrintWriter out;
+    private final String label;
+    private final boolean interactive;
+    private final long startNanos = System.nanoTime();
+    private long lastPrint;
+    private int lastLength;
+
+    ProgressLine(PrintWriter out, String label) {
+        this.out = out;
+        this.label = label;
+        this.interactive = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    }
+
+    /** Updates the bar; {@code force} prints even a non-interactive line right away. */
+    void update(long done, long total, String details, boolean force) {
+        long now = System.nanoTime();
+        if (!force && now - lastPrint < (interactive ? 200_000_000L : 10_000_000_000L)) {
+            return;
+        }
+        lastPrint = now;
+        double fraction = total == 0 ? 1 : Math.min(1, (double) done / total);
+        int filled = (int) Math.round(fraction * WIDTH);
+        double elapsed = (now - startNanos) / 1e9;
+        String eta = done == 0 ? "?" : duration(elapsed / done * (total - done));
+        String line = String.format("%s [%s%s] %3.0f%% %s | %s elapsed, ETA %s", label, "#".repeat(filled), "-".repeat(WIDTH - filled),
+                fraction * 100, details, duration(elapsed), eta);
+        if (interactive) {
+            out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
+            lastLength = line.length();
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** Leaves the bar and moves to a new line, so other output can follow. */
+    void finish() {
+        if (interactive && lastLength > 0) {
+            out.println();
+        }
+        lastLength = 0;
+        out.flush();
+    }
+
+    /** Prints a message on its own line without breaking the bar. */
+    void message(String text) {
+        if (interactive && lastLength > 0) {
+            out.print("\r" + " ".repeat(lastLength) + "\r");
+            lastLength = 0;
+        }
+        out.println(text);
+        out.flush();
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60) : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}

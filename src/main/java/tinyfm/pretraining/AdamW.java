@@ -1,0 +1,66 @@
+package tinyfm.pretraining;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adam with decoupled weight decay, applied to one contiguous range of the flat parameter array.
+ * Training only a range is how lower layers stay frozen during fine-tuning.
+ */
+public final class AdamW {
+    private static final double EPS = 1e-8;
+    private final INDArray params, grads, decayMask;
+    private final INDArray m, v, scratch;
+    private final double beta1, beta2, weightDecay;
+    private long t;
+
+    public AdamW(INDArray allParams, INDArray allGrads, INDArray allDecayMask, long from, long to,
+                 double beta1, double beta2, double weightDecay) {
+        this.params = allParams.get(NDArrayIndex.interval(from, to));
+        this.grads = allGrads.get(NDArrayIndex.interval(from, to));
+        this.decayMask = allDecayMask.get(NDArrayIndex.interval(from, to));
+        this.m = params.ulike().assign(0);
+        this.v = params.ulike().assign(0);
+        this.scratch = params.ulike();
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.weightDecay = weightDecay;
+    }
+
+    public INDArray gradients() {
+        return grads;
+    }
+
+    public void step(double lr) {
+        t++;
+        // decoupled weight decay: shrink the matrices a little, independently of the gradient
+        if (weightDecay > 0) {
+            scratch.assign(params).muli(decayMask).muli(lr * weightDecay);
+            params.subi(scratch);
+        }
+        scratch.assign(grads).muli(1 - beta1);
+        m.muli(beta1).addi(scratch);
+        scratch.assign(grads).muli(grads).muli(1 - beta2);
+        v.muli(beta2).addi(scratch);
+        double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+        scratch.assign(v).muli(1 / c2);
+        Transforms.sqrt(scratch, false).addi(EPS).rdivi(m).muli(lr / c1);
+        params.subi(scratch);
+    }
+
+    /** The optimiser's memory, for checkpoints: first and second moments and the step count. */
+    public INDArray[] state() {
+        return new INDArray[] {m, v};
+    }
+
+    public long stepCount() {
+        return t;
+    }
+
+    public void restore(INDArray savedM, INDArray savedV, long steps) {
+        m.assign(savedM);
+        v.assign(savedV);
+        t = steps;
+    }
+}

@@ -1,0 +1,117 @@
+package tinyfm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tinyfm.TestData;
+
+/** The real CLI entry point: output, exit codes, and one-line errors. */
+class CliTest {
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        for (String cmd : new String[] {"datasets", "tokenize", "train-tokenizer", "pretrain", "generate", "inspect"}) {
+            assertTrue(r.out().contains(cmd), "help mentions " + cmd);
+        }
+        assertTrue(run("--version").out().startsWith("tinyfm "));
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        Run r = run("--no-such-option");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unknown option"));
+        assertEquals(2, run("pretrain", "--steps", "many").code());
+    }
+
+    @Test
+    void datasetsListsCountsAndVerifiesChecksums() {
+        Run r = run("datasets");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("books"));
+        assertTrue(r.out().contains("train 2,100 examples {negative=1050, positive=1050}"), r.out());
+        assertTrue(r.out().contains("Checksums: all 24 files match"), r.out());
+    }
+
+    @Test
+    void errorsAreOneLineWithoutTraceUnlessVerbose() {
+        Run r = run("tokenize", "--tokenizer", dir.resolve("nope.json").toString(), "--text", "hi");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("nope.json: tokenizer file not found"));
+        Run verbose = run("--verbose", "tokenize", "--tokenizer", dir.resolve("nope.json").toString(), "--text", "hi");
+        assertTrue(verbose.err().contains("at tinyfm."), "verbose shows the trace");
+    }
+
+    @Test
+    void tokenizeShowsIdsAndPieces() {
+        Path tok = dir.resolve("tok.json");
+        Path corpus = dir.resolve("c.txt");
+        assertEquals(0, run("train-tokenizer", "--corpus", write(corpus, TestData.corpusText(300, 1)), "--vocab", "300", "--out", tok.toString()).code());
+        Run r = run("tokenize", "--tokenizer", tok.toString(), "--text", "The cat sat");
+        assertEquals(0, r.code(), r.err());
+        String pieces = r.out().lines().skip(1).findFirst().orElseThrow();
+        assertTrue(pieces.startsWith("[The]"), pieces);
+        assertEquals("The·cat·sat", pieces.replace("[", "").replace("]", ""));
+        assertTrue(r.out().contains("decode(encode(text)) == text: true"));
+    }
+
+    @Test
+    void pretrainGenerateAndInspectWorkEndToEnd() {
+        String corpus = write(dir.resolve("corpus.txt"), TestData.corpusText(2000, 3));
+        Path base = dir.resolve("tiny.tfm");
+        Run p = run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "30", "--vocab", "300", "--out", base.toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("Saved the base to"), p.out());
+        assertTrue(p.out().contains("bits per byte"));
+        assertTrue(Files.exists(base));
+        Run again = run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "30", "--out", base.toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("already exists; add --force"));
+
+        Run g = run("generate", "--base", base.toString(), "--prompt", "The cat", "--tokens", "20", "--seed", "3");
+        assertEquals(0, g.code(), g.err());
+        assertTrue(g.out().startsWith("The cat"));
+        assertEquals(g.out().replaceAll("\\[20 tokens in .*", ""),
+                run("generate", "--base", base.toString(), "--prompt", "The cat", "--tokens", "20", "--seed", "3").out().replaceAll("\\[20 tokens in .*", ""));
+
+        Run i = run("inspect", base.toString());
+        assertEquals(0, i.code(), i.err());
+        assertTrue(i.out().contains("base (format tinyfm-model v1), checksums OK"));
+        assertTrue(i.out().contains("corpus_sha256"));
+        assertTrue(i.out().contains("block.0.attention.qkv.weight"));
+
+        Run bad = run("generate", "--base", base.toString(), "--temperature", "-1");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--temperature"));
+        assertFalse(bad.err().contains("Exception"));
+    }
+
+    private static String write(Path p, String text) {
+        try {
+            Files.writeString(p, text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return p.toString();
+    }
+}
