@@ -20,6 +20,9 @@ import tinyfm.util.UserError;
             PretrainCommand.class,
             GenerateCommand.class,
             InspectCommand.class,
+            FinetuneCommand.class,
+            EvaluateCommand.class,
+            ClassifyCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

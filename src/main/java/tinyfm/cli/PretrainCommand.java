@@ -111,6 +111,9 @@ final class PretrainCommand implements Callable<Integer> {
                 v.heads != null ? v.heads : p.heads(), v.embed != null ? v.embed : p.embedDim(), v.dropout != null ? v.dropout : p.dropout());
         MemoryCheck.ensureFits(shape, training.batchSize());
 
+        if (System.getenv("OMP_WAIT_POLICY") == null) {
+            o.println("Tip: export OMP_WAIT_POLICY=passive (the ./tinyfm launcher does) for about 1.7x faster training.");
+        }
         o.println("Pretraining (self-supervised): the model learns to predict the next token of unlabelled text; no labels are used.");
         Corpus c = Corpus.load(corpus);
         o.printf("Corpus %s: %d documents, %.1f MB of text%n", c.name(), c.documents().size(), c.utf8Bytes() / 1e6);

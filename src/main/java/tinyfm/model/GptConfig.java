@@ -54,7 +54,7 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int heads,
 
     public static final Preset TINY = new Preset("tiny", 512, 32, 2, 2, 32, 0.0, 8, 3e-3, 200,
             "for tests: trains in seconds");
-    public static final Preset SMALL = new Preset("small", 2048, 128, 4, 4, 128, 0.0, 16, 2e-3, 600,
+    public static final Preset SMALL = new Preset("small", 2048, 128, 4, 4, 128, 0.0, 16, 2e-3, 800,
             "the demo default, about 1M parameters, pretrains in minutes on 2 cores");
     public static final Preset BASE = new Preset("base", 2048, 256, 6, 6, 288, 0.1, 16, 1e-3, 6000,
             "about 7M parameters, for a user who has an hour");

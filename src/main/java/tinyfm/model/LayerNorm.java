@@ -27,6 +27,10 @@ final class LayerNorm {
         rstd = ws.get(name + ".rstd", n);
         INDArray mean = ws.get(name + ".mean", n);
         INDArray out = ws.get(name + ".out", n, c);
+        if (FusedLayerNorm.applies(x, out, xhat, rstd)) {
+            FusedLayerNorm.forward(x, gain.value.toFloatVector(), bias.value.toFloatVector(), EPS, out, xhat, rstd);
+            return out;
+        }
         x.mean(mean, 1);
         xhat.assign(x).subiColumnVector(mean);
         out.assign(xhat).muli(xhat);
@@ -45,6 +49,12 @@ final class LayerNorm {
         INDArray dx = ws.get(name + ".dx", n, c);
         INDArray rowMean = ws.get(name + ".rowMean", n);
         INDArray colSum = ws.get(name + ".colSum", c);
+        if (FusedLayerNorm.applies(dout, xhat, rstd, dx)) {
+            float[][] d = FusedLayerNorm.backward(dout, xhat, rstd, gain.value.toFloatVector(), dx);
+            gain.grad.addi(org.nd4j.linalg.factory.Nd4j.createFromArray(d[0]));
+            bias.grad.addi(org.nd4j.linalg.factory.Nd4j.createFromArray(d[1]));
+            return dx;
+        }
         // parameter gradients
         tmp.assign(dout).muli(xhat);
         tmp.sum(colSum, 0);

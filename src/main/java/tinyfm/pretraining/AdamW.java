@@ -33,6 +33,20 @@ public final class AdamW {
     }
 
     public void step(double lr) {
+        step(lr, 0);
+    }
+
+    /**
+     * Updates only the parameters from {@code from} (relative to this optimiser's range) to its end:
+     * the frozen prefix keeps its values and its moments. This is how gradual unfreezing works.
+     */
+    public void step(double lr, long from) {
+        if (from > 0) {
+            long n = params.length();
+            sub(from, n).step(lr, 0);
+            t = sub.t;
+            return;
+        }
         t++;
         // decoupled weight decay: shrink the matrices a little, independently of the gradient
         if (weightDecay > 0) {
@@ -47,6 +61,31 @@ public final class AdamW {
         scratch.assign(v).muli(1 / c2);
         Transforms.sqrt(scratch, false).addi(EPS).rdivi(m).muli(lr / c1);
         params.subi(scratch);
+    }
+
+    private AdamW sub;
+    private long subFrom = -1;
+
+    private AdamW sub(long from, long n) {
+        if (sub == null || subFrom != from) {
+            sub = new AdamW(params, grads, decayMask, from, n, beta1, beta2, weightDecay, m, v);
+            subFrom = from;
+        }
+        sub.t = t;
+        return sub;
+    }
+
+    private AdamW(INDArray params, INDArray grads, INDArray mask, long from, long to, double beta1, double beta2,
+                  double weightDecay, INDArray m, INDArray v) {
+        this.params = params.get(NDArrayIndex.interval(from, to));
+        this.grads = grads.get(NDArrayIndex.interval(from, to));
+        this.decayMask = mask.get(NDArrayIndex.interval(from, to));
+        this.m = m.get(NDArrayIndex.interval(from, to));
+        this.v = v.get(NDArrayIndex.interval(from, to));
+        this.scratch = this.params.ulike();
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.weightDecay = weightDecay;
     }
 
     /** The optimiser's memory, for checkpoints: first and second moments and the step count. */

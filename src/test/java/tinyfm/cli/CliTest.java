@@ -106,6 +106,33 @@ class CliTest {
         assertFalse(bad.err().contains("Exception"));
     }
 
+    @Test
+    void finetuneEvaluateAndClassifyWorkEndToEnd() throws Exception {
+        String corpus = write(dir.resolve("corpus.txt"), TestData.corpusText(2000, 3) + " It was red. It was blue.");
+        Path base = dir.resolve("tiny.tfm");
+        assertEquals(0, run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "20", "--vocab", "300", "--out", base.toString()).code());
+        Path task = TestData.task(dir, "colours", java.util.List.of("red", "blue"), 16);
+        Path model = dir.resolve("colours.tfm");
+        Run f = run("finetune", "--base", base.toString(), "--task", task.toString(), "--out", model.toString(), "--epochs", "2", "--mode", "head");
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.out().contains("Best epoch"), f.out());
+
+        Run e = run("evaluate", "--model", model.toString(), "--task", task.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("accuracy") && e.out().contains("macro-F1") && e.out().contains("true\\pred"), e.out());
+
+        Run c = run("classify", "--model", model.toString(), "--text", "The cat sat on the mat. It was red.");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().startsWith("red") || c.out().startsWith("blue"), c.out());
+
+        Run wrong = run("generate", "--base", model.toString());
+        assertEquals(1, wrong.code());
+        assertTrue(wrong.err().contains("is a fine-tuned classifier, not a base"), wrong.err());
+        Run reverse = run("classify", "--model", base.toString(), "--text", "x");
+        assertEquals(1, reverse.code());
+        assertTrue(reverse.err().contains("is a pretrained base, not a fine-tuned model"), reverse.err());
+    }
+
     private static String write(Path p, String text) {
         try {
             Files.writeString(p, text);

@@ -1,0 +1,42 @@
+package tinyfm.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tinyfm.data.Task;
+import tinyfm.finetuning.FineTunedModel;
+import tinyfm.finetuning.FineTuner;
+import tinyfm.finetuning.Metrics;
+import tinyfm.util.UserError;
+
+@Command(name = "evaluate", description = "Score a fine-tuned model on a task split: accuracy, macro-F1 and the confusion matrix.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "A fine-tuned model from 'tinyfm finetune'.")
+    Path model;
+
+    @Option(names = "--task", required = true, description = "sentiment, spam, or a task folder.")
+    String task;
+
+    @Option(names = "--split", defaultValue = "test", description = "train, val or test. Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        FineTunedModel m = FineTunedModel.load(model);
+        Task t = Task.load(task);
+        if (!t.labels().equals(m.labels())) {
+            throw new UserError(model + ": was trained on labels " + m.labels() + " but task " + t.name() + " has " + t.labels());
+        }
+        Metrics metrics = FineTuner.evaluate(m.classifier(), m.tokenizer(), m.labels(), t.split(split));
+        var o = spec.commandLine().getOut();
+        o.printf("%s on %s/%s (%d examples): accuracy %.1f%%, macro-F1 %.3f%n%n", model, t.name(), split, metrics.total(),
+                100 * metrics.accuracy(), metrics.macroF1());
+        o.print(metrics.table());
+        return 0;
+    }
+}

@@ -1,0 +1,124 @@
+package tinyfm.cli;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tinyfm.base.Bases;
+import tinyfm.base.ModelFile;
+import tinyfm.base.Provenance;
+import tinyfm.data.Task;
+import tinyfm.finetuning.Classifier;
+import tinyfm.finetuning.FineTuneConfig;
+import tinyfm.finetuning.FineTunedModel;
+import tinyfm.finetuning.FineTuner;
+import tinyfm.finetuning.Metrics;
+import tinyfm.model.Gpt;
+import tinyfm.util.Json;
+import tinyfm.util.Sha256;
+import tinyfm.util.UserError;
+
+@Command(name = "finetune", sortOptions = false, description = {
+        "Adapt a pretrained base to a labelled task (transfer learning): a new classification head",
+        "replaces the language-model head, and the model trains on the task's examples.",
+        "With --from-scratch, the identical model starts from random weights instead, for comparison."})
+final class FinetuneCommand implements Callable<Integer> {
+    @Option(names = "--base", required = true, description = "The base file (also gives the tokenizer and architecture for --from-scratch).")
+    Path base;
+
+    @Option(names = "--task", required = true, description = "sentiment, spam, or a task folder with train/val/test.jsonl.")
+    String task;
+
+    @Option(names = "--out", required = true, description = "Where to save the fine-tuned model.")
+    Path out;
+
+    @Option(names = "--mode", defaultValue = "full", description = "full (all weights; body at a quarter of the head's rate), head (body frozen: a linear probe), unfreeze (top block first). Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(names = "--epochs", defaultValue = "" + FineTuneConfig.DEFAULT_EPOCHS, description = "Passes over the training examples; the best epoch by validation accuracy is kept. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--lr", defaultValue = "" + FineTuneConfig.DEFAULT_HEAD_LR, description = "Learning rate of the head. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--labels", defaultValue = "-1", description = "Train on a stratified subset of N labelled examples (default: all).")
+    int labels;
+
+    @Option(names = "--seed", defaultValue = "1337", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--from-scratch", description = "Train the identical architecture from random weights, with the base's tokenizer.")
+    boolean fromScratch;
+
+    @Option(names = "--force", description = "Overwrite --out if it exists.")
+    boolean force;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var o = spec.commandLine().getOut();
+        FineTuneConfig.Mode m;
+        try {
+            m = FineTuneConfig.Mode.valueOf(mode.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--mode must be full, head or unfreeze, got '" + mode + "'");
+        }
+        FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels == -1 ? -1 : labels, seed);
+        if (Files.exists(out) && !force) {
+            throw new UserError(out + ": already exists; add --force to overwrite it");
+        }
+        if (!Files.isDirectory(out.toAbsolutePath().getParent())) {
+            throw new UserError(out + ": directory " + out.toAbsolutePath().getParent() + " does not exist; create it first");
+        }
+        ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
+        Task t = Task.load(task);
+        Gpt body = Bases.languageModel(baseFile, base);
+        if (fromScratch) {
+            body.parameters().initialize(seed);
+            o.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
+        } else {
+            o.println("Fine-tuning (transfer learning): the base's weights are the starting point; a new head learns the labels " + t.labels() + ".");
+        }
+        Classifier classifier = new Classifier(body, t.labels().size());
+        classifier.head().initialize(seed);
+        FineTuner.Result r = new FineTuner(baseFile.tokenizer(), t, config).train(classifier, line -> o.println("  " + line));
+        Metrics test = FineTuner.evaluate(classifier, baseFile.tokenizer(), t.labels(), t.test());
+
+        JsonObject p = new JsonObject();
+        p.addProperty("base", base.toString());
+        p.addProperty("base_sha256", sha(base));
+        p.addProperty("from_scratch", fromScratch);
+        p.addProperty("task", t.name());
+        p.addProperty("mode", m.name().toLowerCase());
+        p.addProperty("train_examples", r.trainExamples());
+        p.addProperty("best_epoch", r.bestEpoch());
+        p.addProperty("validation_accuracy", r.validation().accuracy());
+        p.addProperty("test_accuracy", test.accuracy());
+        p.addProperty("test_macro_f1", test.macroF1());
+        p.addProperty("train_seconds", r.trainSeconds());
+        p.addProperty("truncation", "first " + (body.config().contextLength() - 1) + " tokens of each text, then <|cls|>");
+        p.add("finetune", Json.GSON.toJsonTree(config));
+        p.add("curve", Json.GSON.toJsonTree(r.curve()));
+        p.add("base_provenance", baseFile.provenance());
+        p.add("machine", Provenance.machine());
+        new FineTunedModel(classifier, baseFile.tokenizer(), t.labels(), p).save(out);
+        o.printf("Best epoch %d: validation accuracy %.1f%%; test accuracy %.1f%%, macro-F1 %.3f; %s of training (%d examples)%n",
+                r.bestEpoch(), 100 * r.validation().accuracy(), 100 * test.accuracy(), test.macroF1(),
+                ProgressLine.duration(r.trainSeconds()), r.trainExamples());
+        o.println("Saved to " + out + ". Try: ./tinyfm classify --model " + out + " --text \"...\"");
+        return 0;
+    }
+
+    static String sha(Path p) {
+        try {
+            return Sha256.of(p);
+        } catch (java.io.IOException e) {
+            throw new UserError(p + ": cannot read: " + e.getMessage());
+        }
+    }
+}

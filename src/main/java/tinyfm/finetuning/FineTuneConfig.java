@@ -1,0 +1,40 @@
+package tinyfm.finetuning;
+
+import tinyfm.util.UserError;
+
+/**
+ * How to adapt a base to a task. {@code full}: every weight trains, the body at a smaller rate than
+ * the new head. {@code head}: the body is frozen, only the head learns (a linear probe of what the
+ * base already knows). {@code unfreeze}: ULMFiT-style, the top block first, one more each epoch.
+ */
+public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLearningRate, double bodyLearningRate,
+                             int labelBudget, double budgetSeconds, long seed) {
+    public enum Mode { FULL, HEAD, UNFREEZE }
+
+    public static final int DEFAULT_EPOCHS = 3;
+    public static final int DEFAULT_BATCH = 16;
+    public static final double DEFAULT_HEAD_LR = 2e-3;
+    public static final double BODY_LR_FACTOR = 0.25;
+
+    public FineTuneConfig {
+        if (epochs < 1) {
+            throw new UserError("--epochs must be at least 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new UserError("--batch must be at least 1, got " + batchSize);
+        }
+        if (!(headLearningRate > 0 && headLearningRate < 1) || !(bodyLearningRate >= 0 && bodyLearningRate < 1)) {
+            throw new UserError("--lr must be in (0, 1), got " + headLearningRate);
+        }
+        if (labelBudget == 0 || labelBudget < -1) {
+            throw new UserError("--labels must be a positive number of examples, got " + labelBudget);
+        }
+        if (!(budgetSeconds > 0)) {
+            throw new UserError("the time budget must be > 0 seconds, got " + budgetSeconds);
+        }
+    }
+
+    public static FineTuneConfig of(Mode mode, int epochs, double lr, int labels, long seed) {
+        return new FineTuneConfig(mode, epochs, DEFAULT_BATCH, lr, lr * BODY_LR_FACTOR, labels, Double.MAX_VALUE, seed);
+    }
+}

@@ -1,0 +1,44 @@
+package tinyfm.finetuning;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tinyfm.base.ModelFile;
+import tinyfm.model.Gpt;
+import tinyfm.tokenizer.Tokenizer;
+import tinyfm.util.UserError;
+
+/** A fine-tuned classifier as one file: the base's container, plus the head and the label names. */
+public record FineTunedModel(Classifier classifier, Tokenizer tokenizer, List<String> labels, JsonObject provenance) {
+
+    public void save(Path file) {
+        Map<String, byte[]> extras = new LinkedHashMap<>();
+        extras.put("head.nd4j", ModelFile.arrayBytes(classifier.head().values()));
+        JsonArray names = new JsonArray();
+        labels.forEach(names::add);
+        extras.put("labels.json", names.toString().getBytes(StandardCharsets.UTF_8));
+        Gpt body = classifier.body();
+        new ModelFile(ModelFile.Kind.FINETUNED, body.config(), tokenizer, body.parameters().values(), provenance, extras).save(file);
+    }
+
+    public static FineTunedModel load(Path file) {
+        ModelFile m = ModelFile.load(file, ModelFile.Kind.FINETUNED,
+                "this command needs a fine-tuned model from 'tinyfm finetune' (a base goes to --base)");
+        byte[] labelBytes = m.extras().get("labels.json"), headBytes = m.extras().get("head.nd4j");
+        if (labelBytes == null || headBytes == null) {
+            throw new UserError(file + ": fine-tuned model file lacks its head or labels");
+        }
+        List<String> labels = new ArrayList<>();
+        JsonParser.parseString(new String(labelBytes, StandardCharsets.UTF_8)).getAsJsonArray().forEach(e -> labels.add(e.getAsString()));
+        Gpt body = tinyfm.base.Bases.languageModel(new ModelFile(ModelFile.Kind.BASE, m.config(), m.tokenizer(), m.weights(), m.provenance(), Map.of()), file);
+        Classifier classifier = new Classifier(body, labels.size());
+        classifier.head().values().assign(ModelFile.readArray(headBytes).reshape(classifier.head().count()));
+        return new FineTunedModel(classifier, m.tokenizer(), List.copyOf(labels), m.provenance());
+    }
+}

@@ -1,0 +1,98 @@
+package tinyfm.finetuning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import tinyfm.TestData;
+import tinyfm.data.Example;
+import tinyfm.data.Task;
+import tinyfm.model.Gpt;
+import tinyfm.model.GptConfig;
+import tinyfm.tokenizer.Tokenizer;
+import tinyfm.tokenizer.Tokenizers;
+
+class FineTunerTest {
+    static Tokenizer tokenizer;
+    static Task threeClass;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) throws Exception {
+        tokenizer = Tokenizers.train("bpe", List.of(TestData.corpusText(500, 1) + " It was red. It was green. It was blue."), 300);
+        threeClass = Task.load(TestData.task(dir, "colours", List.of("red", "green", "blue"), 24).toString());
+    }
+
+    static Gpt body() {
+        Gpt gpt = new Gpt(new GptConfig(tokenizer.vocabSize(), 24, 2, 2, 32, 0.0));
+        gpt.parameters().initialize(3);
+        return gpt;
+    }
+
+    @Test
+    void headModeLeavesTheBodyUntouchedAndLearnsAThreeClassTask() {
+        Gpt gpt = body();
+        INDArray before = gpt.parameters().values().dup();
+        Classifier c = new Classifier(gpt, 3);
+        c.head().initialize(1);
+        FineTuner.Result r = new FineTuner(tokenizer, threeClass, FineTuneConfig.of(FineTuneConfig.Mode.HEAD, 6, 1e-2, -1, 1)).train(c, s -> {});
+        assertEquals(before, gpt.parameters().values(), "a linear probe must not change the body");
+        List<FineTuner.Point> curve = r.curve();
+        assertTrue(curve.get(curve.size() - 1).trainLoss() < curve.get(0).trainLoss(), "the head learns: " + curve);
+    }
+
+    @Test
+    void fullModeChangesTheBodyAndKeepsTheBestEpoch() {
+        Gpt gpt = body();
+        INDArray before = gpt.parameters().values().dup();
+        Classifier c = new Classifier(gpt, 3);
+        c.head().initialize(1);
+        FineTuner.Result r = new FineTuner(tokenizer, threeClass, FineTuneConfig.of(FineTuneConfig.Mode.FULL, 4, 1e-2, -1, 1)).train(c, s -> {});
+        assertNotEquals(before, gpt.parameters().values());
+        assertTrue(r.validation().accuracy() > 0.6, "three balanced classes: chance is 1/3, got " + r.validation().accuracy());
+        double best = r.curve().stream().mapToDouble(FineTuner.Point::validationAccuracy).max().orElseThrow();
+        assertEquals(best, r.validation().accuracy(), 1e-12);
+        Metrics again = FineTuner.evaluate(c, tokenizer, threeClass.labels(), threeClass.validation());
+        assertEquals(best, again.accuracy(), 1e-12, "the restored weights are the best epoch's");
+    }
+
+    @Test
+    void savedModelReloadsAndClassifiesTheSame(@TempDir Path dir) {
+        Classifier c = new Classifier(body(), 3);
+        c.head().initialize(4);
+        Path file = dir.resolve("m.tfm");
+        new FineTunedModel(c, tokenizer, threeClass.labels(), new com.google.gson.JsonObject()).save(file);
+        FineTunedModel loaded = FineTunedModel.load(file);
+        Metrics a = FineTuner.evaluate(c, tokenizer, threeClass.labels(), threeClass.test());
+        Metrics b = FineTuner.evaluate(loaded.classifier(), loaded.tokenizer(), loaded.labels(), threeClass.test());
+        assertTrue(java.util.Arrays.deepEquals(a.confusion(), b.confusion()));
+    }
+
+    @Test
+    void labelSubsetsAreStratifiedAndDeterministic() {
+        List<Example> a = FineTuner.stratifiedSubset(threeClass.train(), 12, 5);
+        assertEquals(a, FineTuner.stratifiedSubset(threeClass.train(), 12, 5));
+        assertNotEquals(a, FineTuner.stratifiedSubset(threeClass.train(), 12, 6));
+        assertEquals(Map.of("red", 4, "green", 4, "blue", 4), Task.counts(a));
+        assertEquals(threeClass.train().size(), FineTuner.stratifiedSubset(threeClass.train(), -1, 5).size());
+    }
+
+    @Test
+    void metricsMatchAHandCheckedConfusionMatrix() {
+        // truth:     a a a a b b c c c c
+        // predicted: a a a b b c c c c a
+        int[] truth = {0, 0, 0, 0, 1, 1, 2, 2, 2, 2};
+        int[] pred = {0, 0, 0, 1, 1, 2, 2, 2, 2, 0};
+        Metrics m = Metrics.of(List.of("a", "b", "c"), truth, pred);
+        assertTrue(java.util.Arrays.deepEquals(new long[][] {{3, 1, 0}, {0, 1, 1}, {1, 0, 3}}, m.confusion()));
+        assertEquals(0.7, m.accuracy(), 1e-12);
+        // F1 a: P 3/4, R 3/4 -> 0.75; b: P 1/2, R 1/2 -> 0.5; c: P 3/4, R 3/4 -> 0.75
+        assertEquals((0.75 + 0.5 + 0.75) / 3, m.macroF1(), 1e-12);
+    }
+}
