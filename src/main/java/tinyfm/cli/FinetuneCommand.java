@@ -101,7 +101,7 @@ final class FinetuneCommand implements Callable<Integer> {
         p.addProperty("test_accuracy", test.accuracy());
         p.addProperty("test_macro_f1", test.macroF1());
         p.addProperty("train_seconds", r.trainSeconds());
-        p.addProperty("truncation", "first " + (body.config().contextLength() - 1) + " tokens of each text, then <|cls|>");
+        p.addProperty("truncation", "first " + (body.config().contextLength() - 1) + " tokens of each text, then <|cls|>, whose hidden state the head reads");
         p.add("finetune", Json.GSON.toJsonTree(config));
         p.add("curve", Json.GSON.toJsonTree(r.curve()));
         p.add("base_provenance", baseFile.provenance());
