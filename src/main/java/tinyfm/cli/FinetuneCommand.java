@@ -1,7 +1,6 @@
 package tinyfm.cli;
 
 import com.google.gson.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -69,12 +68,7 @@ final class FinetuneCommand implements Callable<Integer> {
             throw new UserError("--mode must be full, head or unfreeze, got '" + mode + "'");
         }
         FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels == -1 ? -1 : labels, seed);
-        if (Files.exists(out) && !force) {
-            throw new UserError(out + ": already exists; add --force to overwrite it");
-        }
-        if (!Files.isDirectory(out.toAbsolutePath().getParent())) {
-            throw new UserError(out + ": directory " + out.toAbsolutePath().getParent() + " does not exist; create it first");
-        }
+        Outputs.ensureWritable(out, force);
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
         Gpt body = Bases.languageModel(baseFile, base);

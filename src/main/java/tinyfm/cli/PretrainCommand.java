@@ -78,20 +78,15 @@ final class PretrainCommand implements Callable<Integer> {
         GptConfig.Preset p = GptConfig.preset(preset);
         Path base = out != null ? out : Path.of("bases", p.name() + ".tfm");
         Path checkpoint = Path.of(base + ".ckpt");
-        if (Files.exists(base) && !force && !resume) {
-            throw new UserError(base + ": already exists; add --force to overwrite it, or choose another --out");
-        }
         Path dir = base.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            if (out != null) {
-                throw new UserError(base + ": directory " + dir + " does not exist; create it first");
-            }
+        if (out == null && !Files.isDirectory(dir)) {
             try {
                 Files.createDirectories(dir);
             } catch (java.io.IOException e) {
                 throw new UserError(dir + ": cannot create directory: " + e.getMessage());
             }
         }
+        Outputs.ensureWritable(base, force || resume);
         if (minutes != null && !(minutes > 0)) {
             throw new UserError("--minutes must be > 0, got " + minutes);
         }

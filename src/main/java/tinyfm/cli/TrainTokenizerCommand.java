@@ -35,9 +35,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
         if (vocab < 256 + Tokenizer.SPECIALS.size() || vocab > 65_536) {
             throw new UserError("--vocab " + vocab + " is out of range; use 259 to 65536");
         }
-        if (java.nio.file.Files.exists(out) && !force) {
-            throw new UserError(out + ": already exists; add --force to overwrite it");
-        }
+        Outputs.ensureWritable(out, force);
         Corpus c = Corpus.load(corpus);
         long start = System.nanoTime();
         Tokenizer tok = Tokenizers.train(kind, c.split().train(), vocab);

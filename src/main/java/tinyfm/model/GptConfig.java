@@ -57,7 +57,7 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int heads,
     public static final Preset SMALL = new Preset("small", 2048, 128, 4, 4, 128, 0.0, 16, 2e-3, 800,
             "the demo default, about 1M parameters, pretrains in minutes on 2 cores");
     public static final Preset BASE = new Preset("base", 2048, 256, 6, 6, 288, 0.1, 16, 1e-3, 6000,
-            "about 7M parameters, for a user who has an hour");
+            "about 6.7M parameters, for a user who has an hour");
     public static final Preset NANOGPT = new Preset("nanogpt", 65, 64, 4, 4, 128, 0.0, 12, 1e-3, 2000,
             "nanoGPT's CPU shape (character-level): for benchmarks against PyTorch");
     public static final List<Preset> PRESETS = List.of(TINY, SMALL, BASE, NANOGPT);

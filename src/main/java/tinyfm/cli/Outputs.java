@@ -1,0 +1,23 @@
+package tinyfm.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import tinyfm.util.UserError;
+
+/** Checks an --out path before any work starts, so a long run never ends in a failed save. */
+final class Outputs {
+    private Outputs() {}
+
+    static void ensureWritable(Path out, boolean force) {
+        if (Files.exists(out) && !force) {
+            throw new UserError(out + ": already exists; add --force to overwrite it, or choose another --out");
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(out + ": directory " + dir + " does not exist; create it first");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UserError(out + ": directory " + dir + " is not writable");
+        }
+    }
+}
