@@ -23,6 +23,7 @@ import tinyfm.util.UserError;
             FinetuneCommand.class,
             EvaluateCommand.class,
             ClassifyCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

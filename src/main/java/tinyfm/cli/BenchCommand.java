@@ -1,0 +1,84 @@
+package tinyfm.cli;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tinyfm.bench.Benchmark;
+import tinyfm.data.Corpus;
+import tinyfm.model.GptConfig;
+import tinyfm.util.AtomicFiles;
+import tinyfm.util.Json;
+
+@Command(name = "bench", sortOptions = false, description = {
+        "Measure training tokens/s, fine-tuning examples/s, generation speed and memory for each preset,",
+        "as medians of repeated timed runs after warm-up, with the machine's sgemm speed as the ceiling."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--presets", defaultValue = "small,nanogpt", description = "Comma-separated presets. Default: ${DEFAULT-VALUE}.")
+    String presets;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats; the median is reported. Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--steps", defaultValue = "10", description = "Steps per timed repeat. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--tokenizer", description = "Also time BPE training and encoding on the books corpus.")
+    boolean tokenizer;
+
+    @Option(names = "--json", description = "Also write the results to this JSON file.")
+    Path json;
+
+    @Option(names = "--smoke", hidden = true, description = "A tiny run that only checks the code path (for tests).")
+    boolean smoke;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (repeats < 1 || steps < 1) {
+            throw new tinyfm.util.UserError("--repeats and --steps must be at least 1");
+        }
+        var o = spec.commandLine().getOut();
+        List<GptConfig.Preset> list = Benchmark.presets(presets);
+        Benchmark.Plan plan = smoke ? Benchmark.Plan.SMOKE : new Benchmark.Plan(3, steps, repeats, 200);
+        Benchmark bench = new Benchmark(plan, line -> {
+            o.println(line);
+            o.flush();
+        });
+        Benchmark.Machine m = bench.machine();
+        o.printf("Machine: %d cores, %s; BLAS %s, %s OpenMP threads, OMP_WAIT_POLICY=%s; sgemm 1024^2: %.0f GFLOP/s%n",
+                m.cores(), m.cpu(), m.blas(), m.ompThreads(), m.ompWaitPolicy(), m.sgemmGflops());
+        o.printf("Plan: %d warm-up steps, then the median of %d repeats of %d steps%n", plan.warmupSteps(), plan.repeats(), plan.steps());
+        List<Benchmark.Result> results = new ArrayList<>();
+        for (GptConfig.Preset p : list) {
+            results.add(bench.run(p));
+        }
+        Benchmark.TokenizerResult tok = tokenizer ? bench.tokenizer(Corpus.load("books"), 2048) : null;
+        o.println();
+        o.printf("%-8s %10s %11s %10s %12s %8s %7s %13s %9s %9s %9s%n", "preset", "params", "batch×ctx", "ms/step", "train tok/s",
+                "GFLOP/s", "% sgemm", "finetune ex/s", "gen tok/s", "heap MB", "RSS MB");
+        for (Benchmark.Result r : results) {
+            o.printf("%-8s %,10d %11s %10.1f %,12.0f %8.1f %6.1f%% %,13.0f %,9.0f %9.0f %9.0f%n", r.preset(), r.parameters(),
+                    r.batch() + "×" + r.context(), r.trainMsPerStep(), r.trainTokensPerSecond(), r.trainGflops(),
+                    100 * r.trainGflops() / m.sgemmGflops(), r.finetuneExamplesPerSecond(), r.generateTokensPerSecond(), r.peakHeapMb(), r.peakRssMb());
+        }
+        if (json != null) {
+            JsonObject out = new JsonObject();
+            out.add("machine", Json.GSON.toJsonTree(m));
+            out.add("plan", Json.GSON.toJsonTree(plan));
+            out.add("results", Json.GSON.toJsonTree(results));
+            if (tok != null) {
+                out.add("tokenizer", Json.GSON.toJsonTree(tok));
+            }
+            AtomicFiles.writeString(json, Json.GSON.toJson(out));
+            o.println("Wrote " + json);
+        }
+        return 0;
+    }
+}
