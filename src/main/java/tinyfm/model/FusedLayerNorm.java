@@ -1,90 +1,95 @@
 package tinyfm.model;
 
-import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * LayerNorm's forward and backward as one pass over each row, on float32 buffers. Composed of
- * ND4J ops, a LayerNorm costs about ten native calls, each with fixed overhead; fused it reads each
- * row once. {@link LayerNorm} uses this for float32 and keeps the composed version, which the
- * gradient check verifies in double precision, as the reference (see FusedLayerNormTest).
+ * LayerNorm's forward and backward as one pass over each row, on float32 data. Composed of ND4J
+ * ops, a LayerNorm costs about ten native calls, each with fixed overhead; fused, it copies the
+ * rows into a Java array in one bulk read, normalises them, and writes them back in one bulk write.
+ * {@link LayerNorm} uses this for float32 and keeps the composed version, which the gradient check
+ * verifies in double precision, as the reference (see FusedLayerNormTest).
  */
 final class FusedLayerNorm {
-    private FusedLayerNorm() {}
+    private float[] x, y, h, g;  // scratch rows, reused between calls
+    private float[] rstd;
 
     static boolean applies(INDArray... arrays) {
         for (INDArray a : arrays) {
-            if (a.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT || a.offset() != 0 || !a.isR() || a.ordering() != 'c') {
+            if (a.dataType() != DataType.FLOAT || a.offset() != 0 || !a.isR() || a.ordering() != 'c') {
                 return false;
             }
         }
         return true;
     }
 
-    private static FloatBuffer floats(INDArray a) {
-        return a.data().asNioFloat();
+    private static float[] read(INDArray a, float[] into) {
+        int n = (int) a.length();
+        float[] out = into != null && into.length == n ? into : new float[n];
+        a.data().asNioFloat().get(0, out, 0, n);
+        return out;
     }
 
-    /** One thread: ND4J's OpenMP threads own the cores, and Java threads next to them measured slower. */
-    private static void rows(int n, java.util.function.IntConsumer body) {
+    private static void write(float[] from, INDArray a) {
+        a.data().asNioFloat().put(0, from, 0, (int) a.length());
+    }
+
+    void forward(INDArray input, float[] gain, float[] bias, double eps, INDArray out, INDArray xhat, INDArray rstdOut) {
+        int n = (int) input.rows(), c = (int) input.columns();
+        x = read(input, x);
+        y = y != null && y.length == x.length ? y : new float[x.length];
+        h = h != null && h.length == x.length ? h : new float[x.length];
+        rstd = rstd != null && rstd.length == n ? rstd : new float[n];
         for (int r = 0; r < n; r++) {
-            body.accept(r);
-        }
-    }
-
-    static void forward(INDArray x, float[] gain, float[] bias, double eps, INDArray out, INDArray xhat, INDArray rstd) {
-        int n = (int) x.rows(), c = (int) x.columns();
-        FloatBuffer xb = floats(x), ob = floats(out), hb = floats(xhat), sb = floats(rstd);
-        rows(n, r -> {
             int base = r * c;
-            double sum = 0;
+            float sum = 0;
             for (int j = 0; j < c; j++) {
-                sum += xb.get(base + j);
+                sum += x[base + j];
             }
-            float mean = (float) (sum / c);
-            double sq = 0;
+            float mean = sum / c, sq = 0;
             for (int j = 0; j < c; j++) {
-                float d = xb.get(base + j) - mean;
+                float d = x[base + j] - mean;
                 sq += d * d;
             }
             float inv = (float) (1.0 / Math.sqrt(sq / c + eps));
-            sb.put(r, inv);
+            rstd[r] = inv;
             for (int j = 0; j < c; j++) {
-                float h = (xb.get(base + j) - mean) * inv;
-                hb.put(base + j, h);
-                ob.put(base + j, h * gain[j] + bias[j]);
+                float v = (x[base + j] - mean) * inv;
+                h[base + j] = v;
+                y[base + j] = v * gain[j] + bias[j];
             }
-        });
+        }
+        write(y, out);
+        write(h, xhat);
+        write(rstd, rstdOut);
     }
 
     /** Returns {dGain, dBias} to add to the parameter gradients; writes dL/dx into dx. */
-    static float[][] backward(INDArray dout, INDArray xhat, INDArray rstd, float[] gain, INDArray dx) {
+    float[][] backward(INDArray dout, INDArray xhat, INDArray rstdIn, float[] gain, INDArray dx) {
         int n = (int) dout.rows(), c = (int) dout.columns();
-        FloatBuffer gb = floats(dout), hb = floats(xhat), sb = floats(rstd), xb = floats(dx);
-        rows(n, r -> {
-            int base = r * c;
-            double meanG = 0, meanGH = 0;
-            for (int j = 0; j < c; j++) {
-                float g = gb.get(base + j) * gain[j];
-                meanG += g;
-                meanGH += g * hb.get(base + j);
-            }
-            float mg = (float) (meanG / c), mgh = (float) (meanGH / c), inv = sb.get(r);
-            for (int j = 0; j < c; j++) {
-                float g = gb.get(base + j) * gain[j];
-                xb.put(base + j, inv * (g - mg - hb.get(base + j) * mgh));
-            }
-        });
-        // parameter gradients: column sums, summed in a fixed order so results are reproducible
+        g = read(dout, g);
+        h = read(xhat, h);
+        rstd = read(rstdIn, rstd);
+        y = y != null && y.length == g.length ? y : new float[g.length];
         float[] dGain = new float[c], dBias = new float[c];
         for (int r = 0; r < n; r++) {
             int base = r * c;
+            float meanG = 0, meanGH = 0;
             for (int j = 0; j < c; j++) {
-                float g = gb.get(base + j);
-                dGain[j] += g * hb.get(base + j);
-                dBias[j] += g;
+                float gj = g[base + j], hj = h[base + j], scaled = gj * gain[j];
+                meanG += scaled;
+                meanGH += scaled * hj;
+                dGain[j] += gj * hj;
+                dBias[j] += gj;
+            }
+            meanG /= c;
+            meanGH /= c;
+            float inv = rstd[r];
+            for (int j = 0; j < c; j++) {
+                y[base + j] = inv * (g[base + j] * gain[j] - meanG - h[base + j] * meanGH);
             }
         }
+        write(y, dx);
         return new float[][] {dGain, dBias};
     }
 }

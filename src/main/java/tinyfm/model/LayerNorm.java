@@ -14,6 +14,7 @@ final class LayerNorm {
     private final String name;
     private INDArray xhat;  // normalised input, kept for backward
     private INDArray rstd;  // 1 / standard deviation of each row
+    private final FusedLayerNorm fused = new FusedLayerNorm();
 
     LayerNorm(Parameters.Builder b, String name, int dim) {
         this.name = name;
@@ -28,7 +29,7 @@ final class LayerNorm {
         INDArray mean = ws.get(name + ".mean", n);
         INDArray out = ws.get(name + ".out", n, c);
         if (FusedLayerNorm.applies(x, out, xhat, rstd)) {
-            FusedLayerNorm.forward(x, gain.value.toFloatVector(), bias.value.toFloatVector(), EPS, out, xhat, rstd);
+            fused.forward(x, gain.value.toFloatVector(), bias.value.toFloatVector(), EPS, out, xhat, rstd);
             return out;
         }
         x.mean(mean, 1);
@@ -50,7 +51,7 @@ final class LayerNorm {
         INDArray rowMean = ws.get(name + ".rowMean", n);
         INDArray colSum = ws.get(name + ".colSum", c);
         if (FusedLayerNorm.applies(dout, xhat, rstd, dx)) {
-            float[][] d = FusedLayerNorm.backward(dout, xhat, rstd, gain.value.toFloatVector(), dx);
+            float[][] d = fused.backward(dout, xhat, rstd, gain.value.toFloatVector(), dx);
             gain.grad.addi(org.nd4j.linalg.factory.Nd4j.createFromArray(d[0]));
             bias.grad.addi(org.nd4j.linalg.factory.Nd4j.createFromArray(d[1]));
             return dx;
