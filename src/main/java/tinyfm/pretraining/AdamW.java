@@ -2,7 +2,8 @@ package tinyfm.pretraining;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam with decoupled weight decay, applied to one contiguous range of the flat parameter array.
@@ -53,13 +54,8 @@ public final class AdamW {
             scratch.assign(params).muli(decayMask).muli(lr * weightDecay);
             params.subi(scratch);
         }
-        scratch.assign(grads).muli(1 - beta1);
-        m.muli(beta1).addi(scratch);
-        scratch.assign(grads).muli(grads).muli(1 - beta2);
-        v.muli(beta2).addi(scratch);
-        double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
-        scratch.assign(v).muli(1 / c2);
-        Transforms.sqrt(scratch, false).addi(EPS).rdivi(m).muli(lr / c1);
+        // ND4J's fused Adam: updates both moments in place and writes lr * m̂ / (√v̂ + ε) into scratch, in one native call
+        Nd4j.exec(new AdamUpdater(grads, v, m, scratch, v, m, lr, beta1, beta2, EPS, (int) (t - 1)));
         params.subi(scratch);
     }
 
