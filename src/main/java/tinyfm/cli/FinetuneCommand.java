@@ -95,13 +95,13 @@ final class FinetuneCommand implements Callable<Integer> {
         p.addProperty("test_accuracy", test.accuracy());
         p.addProperty("test_macro_f1", test.macroF1());
         p.addProperty("train_seconds", r.trainSeconds());
-        p.addProperty("truncation", "first " + (body.config().contextLength() - 1) + " tokens of each text, then <|cls|>, whose hidden state the head reads");
+        p.addProperty("truncation", "first " + (body.config().contextLength() - 1) + " tokens of each text, then <|endoftext|>, whose hidden state the head reads");
         p.add("finetune", Json.GSON.toJsonTree(config));
         p.add("curve", Json.GSON.toJsonTree(r.curve()));
         p.add("base_provenance", baseFile.provenance());
         p.add("machine", Provenance.machine());
         new FineTunedModel(classifier, baseFile.tokenizer(), t.labels(), p).save(out);
-        o.printf("Best epoch %d: validation accuracy %.1f%%; test accuracy %.1f%%, macro-F1 %.3f; %s of training (%d examples)%n",
+        o.printf("Best at epoch %.2f: validation accuracy %.1f%%; test accuracy %.1f%%, macro-F1 %.3f; %s of training (%d examples)%n",
                 r.bestEpoch(), 100 * r.validation().accuracy(), 100 * test.accuracy(), test.macroF1(),
                 ProgressLine.duration(r.trainSeconds()), r.trainExamples());
         o.println("Saved to " + out + ". Try: ./tinyfm classify --model " + out + " --text \"...\"");

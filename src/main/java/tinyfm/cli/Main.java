@@ -23,6 +23,7 @@ import tinyfm.util.UserError;
             FinetuneCommand.class,
             EvaluateCommand.class,
             ClassifyCommand.class,
+            CompareCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -39,6 +40,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

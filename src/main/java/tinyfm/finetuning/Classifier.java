@@ -8,8 +8,9 @@ import tinyfm.model.Parameters;
 
 /**
  * A pretrained body with a new classification head: the language model's head (next-token scores)
- * is replaced by a small matrix that scores the task's labels from the hidden state at the final
- * {@code <|cls|>} token. Attention is causal, so that last position has seen the whole text.
+ * is replaced by a small matrix that scores the task's labels from the hidden state at the
+ * end-of-text token appended to each text: a token the base saw after every document in
+ * pretraining. Attention is causal, so that last position has seen the whole text.
  */
 public final class Classifier {
     private final Gpt body;
@@ -40,7 +41,7 @@ public final class Classifier {
         return labels;
     }
 
-    /** A batch of encoded examples, right-padded; {@code last[b]} is the position of example b's cls token. */
+    /** A batch of encoded examples, right-padded; {@code last[b]} is the position of example b's end-of-text token. */
     public record Batch(int[] tokens, int batch, int time, int[] last, int[] labels) {}
 
     /** Class probabilities [batch, K]; with {@code targets}, also the mean cross-entropy and (if backward) gradients. */

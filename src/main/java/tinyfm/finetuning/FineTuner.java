@@ -23,10 +23,13 @@ import tinyfm.tokenizer.Tokenizer;
 public final class FineTuner {
     private static final double GRAD_CLIP = 1.0;
 
-    /** Validation accuracy after each epoch, against training seconds so far. */
-    public record Point(int epoch, double seconds, double trainLoss, double validationAccuracy) {}
+    /** Validation is measured this many times per epoch, so learning curves and time-to-target have resolution. */
+    public static final int EVALS_PER_EPOCH = 4;
 
-    public record Result(Classifier classifier, Metrics validation, int bestEpoch, double trainSeconds,
+    /** Validation accuracy at a point in training (epoch may be fractional), against training seconds so far. */
+    public record Point(double epoch, double seconds, double trainLoss, double validationAccuracy) {}
+
+    public record Result(Classifier classifier, Metrics validation, double bestEpoch, double trainSeconds,
                          List<Point> curve, int trainExamples) {}
 
     private final Tokenizer tokenizer;
@@ -68,12 +71,12 @@ public final class FineTuner {
         return out;
     }
 
-    /** Text to ids: the beginning of the text (truncated to fit), then the cls token the head reads. */
+    /** Text to ids: the beginning of the text (truncated to fit), then the end-of-text token whose state the head reads. */
     public static int[] encode(Tokenizer tokenizer, String text, int contextLength) {
         int[] ids = tokenizer.encode(text);
         int keep = Math.min(ids.length, contextLength - 1);
         int[] out = Arrays.copyOf(ids, keep + 1);
-        out[keep] = tokenizer.cls();
+        out[keep] = tokenizer.endOfText();
         return out;
     }
 
@@ -108,18 +111,18 @@ public final class FineTuner {
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(config.seed());
         List<Point> curve = new ArrayList<>();
         double seconds = 0;
-        double bestAccuracy = -1;
-        int bestEpoch = 0;
+        double bestAccuracy = -1, bestEpoch = 0;
         INDArray bestBody = null, bestHead = null;
         Metrics bestMetrics = null;
         int stepsPerEpoch = (x.size() + config.batchSize() - 1) / config.batchSize();
+        int evalEvery = Math.max(1, (stepsPerEpoch + EVALS_PER_EPOCH - 1) / EVALS_PER_EPOCH);
         int totalSteps = stepsPerEpoch * config.epochs(), step = 0;
         for (int epoch = 1; epoch <= config.epochs() && seconds < config.budgetSeconds(); epoch++) {
             long trainFrom = trainableFrom(body, epoch);
             boolean trainBody = trainFrom < bodySize;
             int[] order = shuffled(x.size(), random);
             double lossSum = 0;
-            int batches = 0;
+            int batches = 0, inEpoch = 0;
             for (int start = 0; start < order.length && seconds < config.budgetSeconds(); start += config.batchSize()) {
                 long t0 = System.nanoTime();
                 int[] idx = Arrays.copyOfRange(order, start, Math.min(order.length, start + config.batchSize()));
@@ -144,21 +147,28 @@ public final class FineTuner {
                     bodyOptimizer.step(config.bodyLearningRate() * decay, trainFrom);
                 }
                 step++;
+                inEpoch++;
                 lossSum += out.loss();
                 batches++;
                 seconds += (System.nanoTime() - t0) / 1e9;
+                boolean endOfEpoch = start + config.batchSize() >= order.length;
+                if (inEpoch % evalEvery != 0 && !endOfEpoch && seconds < config.budgetSeconds()) {
+                    continue;
+                }
+                // validation: not counted in the training seconds
+                Metrics val = evaluate(classifier, tokenizer, task.labels(), task.validation());
+                double at = epoch - 1 + (double) inEpoch / stepsPerEpoch;
+                curve.add(new Point(at, seconds, lossSum / batches, val.accuracy()));
+                if (val.accuracy() > bestAccuracy) {
+                    bestAccuracy = val.accuracy();
+                    bestEpoch = at;
+                    bestMetrics = val;
+                    bestBody = body.parameters().values().dup();
+                    bestHead = head.values().dup();
+                }
             }
-            Metrics val = evaluate(classifier, tokenizer, task.labels(), task.validation());
-            curve.add(new Point(epoch, seconds, lossSum / Math.max(1, batches), val.accuracy()));
             progress.accept(String.format("epoch %d: train loss %.3f, validation accuracy %.1f%% (%.1f s)",
-                    epoch, lossSum / Math.max(1, batches), 100 * val.accuracy(), seconds));
-            if (val.accuracy() > bestAccuracy) {
-                bestAccuracy = val.accuracy();
-                bestEpoch = epoch;
-                bestMetrics = val;
-                bestBody = body.parameters().values().dup();
-                bestHead = head.values().dup();
-            }
+                    epoch, lossSum / Math.max(1, batches), 100 * curve.get(curve.size() - 1).validationAccuracy(), seconds));
         }
         body.parameters().values().assign(bestBody);
         head.values().assign(bestHead);

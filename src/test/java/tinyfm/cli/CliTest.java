@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tinyfm.TestData;
 
 /** The real CLI entry point: output, exit codes, and one-line errors. */
-class CliTest {
-    record Run(int code, String out, String err) {}
+public class CliTest {
+    public record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString());
@@ -115,7 +115,7 @@ class CliTest {
         Path model = dir.resolve("colours.tfm");
         Run f = run("finetune", "--base", base.toString(), "--task", task.toString(), "--out", model.toString(), "--epochs", "2", "--mode", "head");
         assertEquals(0, f.code(), f.err());
-        assertTrue(f.out().contains("Best epoch"), f.out());
+        assertTrue(f.out().contains("Best at epoch"), f.out());
 
         Run e = run("evaluate", "--model", model.toString(), "--task", task.toString());
         assertEquals(0, e.code(), e.err());

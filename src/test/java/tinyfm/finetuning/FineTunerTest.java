@@ -53,7 +53,7 @@ class FineTunerTest {
         INDArray before = gpt.parameters().values().dup();
         Classifier c = new Classifier(gpt, 3);
         c.head().initialize(1);
-        FineTuner.Result r = new FineTuner(tokenizer, threeClass, FineTuneConfig.of(FineTuneConfig.Mode.FULL, 4, 1e-2, -1, 1)).train(c, s -> {});
+        FineTuner.Result r = new FineTuner(tokenizer, threeClass, FineTuneConfig.of(FineTuneConfig.Mode.FULL, 10, 1e-2, -1, 1)).train(c, s -> {});
         assertNotEquals(before, gpt.parameters().values());
         assertTrue(r.validation().accuracy() > 0.6, "three balanced classes: chance is 1/3, got " + r.validation().accuracy());
         double best = r.curve().stream().mapToDouble(FineTuner.Point::validationAccuracy).max().orElseThrow();

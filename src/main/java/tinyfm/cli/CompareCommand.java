@@ -1,0 +1,108 @@
+package tinyfm.cli;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tinyfm.base.ModelFile;
+import tinyfm.base.Provenance;
+import tinyfm.comparison.Comparison;
+import tinyfm.report.Report;
+import tinyfm.report.Summary;
+import tinyfm.util.UserError;
+
+@Command(name = "compare", sortOptions = false, description = {
+        "Transfer learning, measured: for every task, label budget and seed, fine-tune the base (full and head only),",
+        "train the identical model from scratch, and a bag-of-words baseline. Writes results.json/.csv, report.md and charts."})
+final class CompareCommand implements Callable<Integer> {
+    @Option(names = "--base", required = true, description = "The pretrained base.")
+    Path base;
+
+    @Option(names = "--tasks", defaultValue = "sentiment,spam", split = ",", description = "Tasks (bundled names or folders). Default: ${DEFAULT-VALUE}.")
+    List<String> tasks;
+
+    @Option(names = "--labels", defaultValue = "32,100,300,all", split = ",", description = "Label budgets: numbers of training examples, or all. Default: ${DEFAULT-VALUE}.")
+    List<String> labels;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "Seeds per cell; tables show mean ± std. Default: ${DEFAULT-VALUE}.")
+    int seeds;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Epochs for every neural run (more when labels are few). Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--budget-seconds", description = "Also stop each neural run after this many seconds of training.")
+    Double budgetSeconds;
+
+    @Option(names = "--out", defaultValue = "results", description = "Output folder (created if missing). Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (seeds < 1) {
+            throw new UserError("--seeds must be at least 1, got " + seeds);
+        }
+        List<Integer> budgets = new ArrayList<>();
+        for (String l : labels) {
+            try {
+                int n = l.equals("all") ? Comparison.ALL : Integer.parseInt(l.trim());
+                if (n == 0 || n < -1) {
+                    throw new NumberFormatException();
+                }
+                budgets.add(n);
+            } catch (NumberFormatException e) {
+                throw new UserError("--labels takes positive numbers or 'all', got '" + l + "'");
+            }
+        }
+        if (budgetSeconds != null && !(budgetSeconds > 0)) {
+            throw new UserError("--budget-seconds must be > 0, got " + budgetSeconds);
+        }
+        ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
+        tasks.forEach(tinyfm.data.Task::load); // fail early on a bad task, before any training
+        Files.createDirectories(out);
+        if (!Files.isWritable(out)) {
+            throw new UserError(out + ": folder is not writable");
+        }
+        var o = spec.commandLine().getOut();
+        Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds);
+        o.println("Transfer learning vs. from scratch: the same model, with and without the pretrained weights.");
+        ProgressLine bar = new ProgressLine(o, "compare");
+        List<Comparison.Run> runs = new Comparison(baseFile, base, plan).run(new Comparison.Listener() {
+            int total;
+
+            @Override
+            public void started(int totalRuns) {
+                total = totalRuns;
+                bar.update(0, total, "0/" + total + " runs", true);
+            }
+
+            @Override
+            public void finished(Comparison.Run r, int done) {
+                bar.message(String.format("  %-10s %5s labels  seed %d  %-28s test %.1f%%  %.1f s", r.task(), r.labels(), r.seed(),
+                        r.method().label, 100 * r.testAccuracy(), r.trainSeconds()));
+                bar.update(done, total, done + "/" + total + " runs", true);
+            }
+        });
+        bar.finish();
+        JsonObject p = baseFile.provenance();
+        double pretrainSeconds = p.has("train_seconds") ? p.get("train_seconds").getAsDouble() : Double.NaN;
+        String model = String.format("%d blocks × %d wide, %,d parameters", baseFile.config().layers(), baseFile.config().embedDim(),
+                baseFile.config().parameterCount());
+        Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, model, plan, Provenance.machine());
+        List<String> charts = Report.write(out, ctx, runs);
+        List<Summary.Cell> cells = Summary.cells(runs);
+        o.println();
+        o.print(Report.mainTable(cells, runs.stream().map(Comparison.Run::task).distinct().toList(), Summary.labelOrder(runs)));
+        o.println();
+        o.println(Summary.payback(cells, runs.stream().map(Comparison.Run::task).distinct().toList(), Summary.largestLabels(runs), pretrainSeconds).verdict());
+        o.printf("Wrote %s: report.md, results.json, results.csv and %d charts (PNG and SVG).%n", out, charts.size());
+        return 0;
+    }
+}

@@ -1,0 +1,136 @@
+package tinyfm.comparison;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import tinyfm.base.Bases;
+import tinyfm.base.ModelFile;
+import tinyfm.data.Example;
+import tinyfm.data.Task;
+import tinyfm.finetuning.Classifier;
+import tinyfm.finetuning.FineTuneConfig;
+import tinyfm.finetuning.FineTuner;
+import tinyfm.finetuning.Metrics;
+import tinyfm.model.Gpt;
+
+/**
+ * Transfer learning, measured: for every task × label budget × seed, the same classifier is trained
+ * from the pretrained base (all weights, or the head alone), from random weights (same architecture,
+ * tokenizer, data, optimiser and budget), and a bag-of-words baseline is trained for contrast.
+ */
+public final class Comparison {
+    /** Runs with few labels get more epochs, so every run sees at least this many examples. */
+    public static final int MIN_EXAMPLES_SEEN = 640;
+    public static final int ALL = -1;
+
+    public record Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds) {}
+
+    public enum Method {
+        PRETRAINED_FULL("pretrained, full fine-tune"),
+        PRETRAINED_HEAD("pretrained, head only"),
+        SCRATCH("from scratch"),
+        BAG_OF_WORDS("bag-of-words");
+
+        public final String label;
+
+        Method(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One trained model and its scores; {@code secondsToTarget} is NaN when it never reached the target. */
+    public record Run(String task, String labels, int trainExamples, int seed, Method method, int epochs,
+                      double validationAccuracy, double testAccuracy, double testMacroF1, double trainSeconds,
+                      double secondsToTarget, List<FineTuner.Point> curve) {}
+
+    public interface Listener {
+        void started(int totalRuns);
+
+        void finished(Run run, int done);
+    }
+
+    private final ModelFile base;
+    private final Path basePath;
+    private final Plan plan;
+
+    public Comparison(ModelFile base, Path basePath, Plan plan) {
+        this.base = base;
+        this.basePath = basePath;
+        this.plan = plan;
+    }
+
+    public static String labelName(int budget) {
+        return budget == ALL ? "all" : String.valueOf(budget);
+    }
+
+    public List<Run> run(Listener listener) {
+        List<Task> tasks = plan.tasks().stream().map(Task::load).toList();
+        int total = tasks.size() * plan.labelBudgets().size() * plan.seeds() * Method.values().length;
+        listener.started(total);
+        List<Run> runs = new ArrayList<>();
+        for (Task task : tasks) {
+            for (int budget : plan.labelBudgets()) {
+                for (int seed = 1; seed <= plan.seeds(); seed++) {
+                    List<Run> cell = new ArrayList<>();
+                    for (Method method : Method.values()) {
+                        cell.add(train(task, budget, seed, method));
+                        listener.finished(cell.get(cell.size() - 1), runs.size() + cell.size());
+                    }
+                    runs.addAll(withTimeToTarget(cell));
+                }
+            }
+        }
+        return runs;
+    }
+
+    private Run train(Task task, int budget, int seed, Method method) {
+        List<Example> subset = FineTuner.stratifiedSubset(task.train(), budget, seed);
+        String labels = labelName(budget);
+        if (method == Method.BAG_OF_WORDS) {
+            long t0 = System.nanoTime();
+            BagOfWords bow = new BagOfWords(task.labels());
+            bow.train(subset, seed);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Metrics val = bow.evaluate(task.validation()), test = bow.evaluate(task.test());
+            return new Run(task.name(), labels, subset.size(), seed, method, 0, val.accuracy(), test.accuracy(), test.macroF1(),
+                    seconds, Double.NaN, List.of(new FineTuner.Point(1, seconds, Double.NaN, val.accuracy())));
+        }
+        int epochs = Math.max(plan.epochs(), (MIN_EXAMPLES_SEEN + subset.size() - 1) / subset.size());
+        FineTuneConfig.Mode mode = method == Method.PRETRAINED_HEAD ? FineTuneConfig.Mode.HEAD : FineTuneConfig.Mode.FULL;
+        FineTuneConfig config = new FineTuneConfig(mode, epochs, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
+                FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, budget, plan.budgetSeconds(), seed);
+        Gpt body = Bases.languageModel(base, basePath);
+        if (method == Method.SCRATCH) {
+            body.parameters().initialize(seed); // the only difference: no pretrained weights
+        }
+        Classifier classifier = new Classifier(body, task.labels().size());
+        classifier.head().initialize(seed);
+        FineTuner.Result r = new FineTuner(base.tokenizer(), task, config).train(classifier, line -> {});
+        Metrics test = FineTuner.evaluate(classifier, base.tokenizer(), task.labels(), task.test());
+        return new Run(task.name(), labels, r.trainExamples(), seed, method, epochs, r.validation().accuracy(), test.accuracy(),
+                test.macroF1(), r.trainSeconds(), Double.NaN, r.curve());
+    }
+
+    /**
+     * Time to target: the training seconds each neural method needed to first reach the best
+     * validation accuracy that training from scratch reached, in the same cell.
+     */
+    static List<Run> withTimeToTarget(List<Run> cell) {
+        double target = cell.stream().filter(r -> r.method() == Method.SCRATCH).mapToDouble(Run::validationAccuracy).max().orElse(Double.NaN);
+        List<Run> out = new ArrayList<>();
+        for (Run r : cell) {
+            double seconds = Double.NaN;
+            if (r.method() != Method.BAG_OF_WORDS) {
+                for (FineTuner.Point p : r.curve()) {
+                    if (p.validationAccuracy() >= target - 1e-12) {
+                        seconds = p.seconds();
+                        break;
+                    }
+                }
+            }
+            out.add(new Run(r.task(), r.labels(), r.trainExamples(), r.seed(), r.method(), r.epochs(), r.validationAccuracy(),
+                    r.testAccuracy(), r.testMacroF1(), r.trainSeconds(), seconds, r.curve()));
+        }
+        return out;
+    }
+}

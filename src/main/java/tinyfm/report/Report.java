@@ -1,0 +1,157 @@
+package tinyfm.report;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import tinyfm.comparison.Comparison;
+import tinyfm.comparison.Comparison.Method;
+import tinyfm.comparison.Comparison.Run;
+import tinyfm.util.AtomicFiles;
+import tinyfm.util.Json;
+
+/** Writes the comparison's results.json, results.csv, report.md and charts into one folder. */
+public final class Report {
+    private Report() {}
+
+    public record Context(String base, String baseSha256, double pretrainSeconds, String model, Comparison.Plan plan, JsonObject machine) {}
+
+    public static List<String> write(Path dir, Context context, List<Run> runs) {
+        List<Summary.Cell> cells = Summary.cells(runs);
+        List<String> tasks = context.plan().tasks().stream().map(t -> runs.stream().map(Run::task).distinct()
+                .filter(name -> t.endsWith(name)).findFirst().orElse(t)).toList();
+        String largest = Summary.largestLabels(runs);
+        Summary.Payback payback = Summary.payback(cells, tasks, largest, context.pretrainSeconds());
+
+        JsonObject json = new JsonObject();
+        json.add("context", Json.GSON.toJsonTree(context));
+        json.add("runs", Json.GSON.toJsonTree(runs));
+        json.add("summary", Json.GSON.toJsonTree(cells));
+        json.add("payback", Json.GSON.toJsonTree(payback));
+        AtomicFiles.writeString(dir.resolve("results.json"), Json.GSON.toJson(json));
+        AtomicFiles.writeString(dir.resolve("results.csv"), csv(runs));
+
+        List<String> charts = new java.util.ArrayList<>();
+        for (String task : tasks) {
+            Charts.save(Charts.learningCurves(runs, task, largest), dir, "learning-curves-" + task);
+            Charts.save(Charts.dataEfficiency(cells, task), dir, "data-efficiency-" + task);
+            charts.add("learning-curves-" + task);
+            charts.add("data-efficiency-" + task);
+        }
+        Charts.save(Charts.time(cells, tasks, largest, context.pretrainSeconds()), dir, "time");
+        charts.add("time");
+        AtomicFiles.writeString(dir.resolve("report.md"), markdown(context, runs, cells, tasks, largest, payback, charts));
+        return charts;
+    }
+
+    static String csv(List<Run> runs) {
+        StringBuilder sb = new StringBuilder("task,labels,train_examples,seed,method,epochs,validation_accuracy,test_accuracy,test_macro_f1,train_seconds,seconds_to_target\n");
+        for (Run r : runs) {
+            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%.4f,%.4f,%.4f,%.2f,%s%n", r.task(), r.labels(), r.trainExamples(), r.seed(),
+                    r.method().name().toLowerCase(Locale.ROOT), r.epochs(), r.validationAccuracy(), r.testAccuracy(), r.testMacroF1(), r.trainSeconds(),
+                    Double.isFinite(r.secondsToTarget()) ? String.format(Locale.ROOT, "%.2f", r.secondsToTarget()) : ""));
+        }
+        return sb.toString();
+    }
+
+    private static String pct(Summary.Stat s) {
+        return Double.isNaN(s.mean()) ? "–" : s.n() > 1 ? String.format(Locale.ROOT, "%.1f ± %.1f", 100 * s.mean(), 100 * s.std())
+                : String.format(Locale.ROOT, "%.1f", 100 * s.mean());
+    }
+
+    private static String secs(Summary.Stat s) {
+        return Double.isNaN(s.mean()) ? "not reached" : String.format(Locale.ROOT, "%.1f", s.mean());
+    }
+
+    /** The main table: test accuracy and training time per method, for every task and label budget. */
+    public static String mainTable(List<Summary.Cell> cells, List<String> tasks, List<String> labelOrder) {
+        StringBuilder sb = new StringBuilder("| task | labels |");
+        for (Method m : Method.values()) {
+            sb.append(' ').append(m.label).append(" |");
+        }
+        sb.append("\n|---|---:|");
+        sb.append("---:|".repeat(Method.values().length)).append('\n');
+        for (String task : tasks) {
+            for (String labels : labelOrder) {
+                if (Summary.find(cells, task, labels, Method.SCRATCH) == null) {
+                    continue;
+                }
+                sb.append("| ").append(task).append(" | ").append(labels).append(" |");
+                for (Method m : Method.values()) {
+                    Summary.Cell c = Summary.find(cells, task, labels, m);
+                    sb.append(' ').append(c == null ? "–" : pct(c.testAccuracy()) + "% (" + secs(c.trainSeconds()) + " s)").append(" |");
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    static String markdown(Context ctx, List<Run> runs, List<Summary.Cell> cells, List<String> tasks, String largest,
+                           Summary.Payback payback, List<String> charts) {
+        List<String> labelOrder = Summary.labelOrder(runs);
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Transfer vs. from scratch\n\n");
+        sb.append(String.format(Locale.ROOT, "Base `%s` (sha256 `%s…`): %s, pretrained in %.0f s. Tasks: %s. Label budgets: %s. Seeds: %d.%n%n",
+                ctx.base(), ctx.baseSha256().substring(0, 12), ctx.model(), ctx.pretrainSeconds(), String.join(", ", tasks),
+                String.join(", ", labelOrder), ctx.plan().seeds()));
+        sb.append("Machine: ").append(ctx.machine().get("cores")).append(" cores, ").append(ctx.machine().get("cpu").getAsString()).append(".\n\n");
+        sb.append("## Test accuracy (mean ± std over seeds, %) and training time (s)\n\n");
+        sb.append(mainTable(cells, tasks, labelOrder)).append('\n');
+        sb.append("## Time to target\n\nSeconds of training until validation accuracy first reached the best accuracy that training from scratch reached, ")
+                .append("in the same task, label budget and seed (mean over the seeds that reached it).\n\n");
+        sb.append("| task | labels | from-scratch best (target) | from scratch | pretrained, full | pretrained, head only |\n|---|---:|---:|---:|---:|---:|\n");
+        for (String task : tasks) {
+            for (String labels : labelOrder) {
+                Summary.Cell sc = Summary.find(cells, task, labels, Method.SCRATCH);
+                if (sc == null) {
+                    continue;
+                }
+                double target = runs.stream().filter(r -> r.task().equals(task) && r.labels().equals(labels) && r.method() == Method.SCRATCH)
+                        .mapToDouble(Run::validationAccuracy).average().orElse(Double.NaN);
+                Summary.Cell full = Summary.find(cells, task, labels, Method.PRETRAINED_FULL), head = Summary.find(cells, task, labels, Method.PRETRAINED_HEAD);
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %s | %s (%d/%d) | %s (%d/%d) |%n", task, labels, 100 * target,
+                        secs(sc.secondsToTarget()), secs(full.secondsToTarget()), full.reachedTarget(), full.seeds(),
+                        secs(head.secondsToTarget()), head.reachedTarget(), head.seeds()));
+            }
+        }
+        sb.append("\n## Does pretraining pay back?\n\n").append(payback.verdict()).append("\n\n");
+        sb.append("## Reading the results\n\n").append(reading(cells, tasks, labelOrder)).append('\n');
+        sb.append("## How this was measured\n\n");
+        sb.append("- The from-scratch model is the **identical architecture with the same tokenizer** (the base's), the same data, optimiser, schedule ")
+                .append("and number of epochs; the only difference is that its weights start random instead of pretrained.\n");
+        sb.append(String.format(Locale.ROOT, "- Every neural run trains for at least %d epochs, and with few labels for as many as it takes to see %d examples; "
+                + "the best epoch by validation accuracy is kept.%n", ctx.plan().epochs(), Comparison.MIN_EXAMPLES_SEEN));
+        sb.append("- Texts longer than the context window are truncated to their beginning. Times are training seconds on this machine, ")
+                .append("excluding evaluation. The bag-of-words baseline is a logistic regression on word presence.\n\n");
+        sb.append("## Charts\n\n");
+        for (String c : charts) {
+            sb.append("![").append(c).append("](").append(c).append(".png)\n");
+        }
+        return sb.toString();
+    }
+
+    /** A short plain-language reading, computed from the numbers. */
+    static String reading(List<Summary.Cell> cells, List<String> tasks, List<String> labelOrder) {
+        StringBuilder sb = new StringBuilder();
+        for (String task : tasks) {
+            for (String labels : labelOrder) {
+                Summary.Cell pre = Summary.find(cells, task, labels, Method.PRETRAINED_FULL), sc = Summary.find(cells, task, labels, Method.SCRATCH),
+                        bow = Summary.find(cells, task, labels, Method.BAG_OF_WORDS);
+                if (pre == null || sc == null) {
+                    continue;
+                }
+                double gap = 100 * (pre.testAccuracy().mean() - sc.testAccuracy().mean());
+                String verb = Math.abs(gap) < 1 ? "matches" : gap > 0 ? String.format(Locale.ROOT, "beats by %.1f points", gap)
+                        : String.format(Locale.ROOT, "trails by %.1f points", -gap);
+                sb.append(String.format(Locale.ROOT, "- **%s, %s labels:** the fine-tuned base %s training from scratch (%.1f%% vs %.1f%%)", task, labels, verb,
+                        100 * pre.testAccuracy().mean(), 100 * sc.testAccuracy().mean()));
+                if (bow != null) {
+                    sb.append(String.format(Locale.ROOT, "; bag-of-words reaches %.1f%%", 100 * bow.testAccuracy().mean()));
+                }
+                sb.append(".\n");
+            }
+        }
+        return sb.toString();
+    }
+}
