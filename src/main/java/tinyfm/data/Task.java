@@ -96,12 +96,17 @@ public record Task(String name, Path dir, List<String> labels,
     private static Example parseLine(Path file, int lineNumber, String line) {
         JsonObject obj;
         try {
-            JsonElement element = JsonParser.parseString(line);
+            com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(new java.io.StringReader(line));
+            reader.setStrictness(com.google.gson.Strictness.STRICT); // unquoted words are not JSON
+            JsonElement element = JsonParser.parseReader(reader);
+            if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+                throw new JsonSyntaxException("trailing characters");
+            }
             if (!element.isJsonObject()) {
                 throw new UserError(file + ":" + lineNumber + ": expected a JSON object like {\"text\": ..., \"label\": ...}");
             }
             obj = element.getAsJsonObject();
-        } catch (JsonSyntaxException e) {
+        } catch (JsonSyntaxException | com.google.gson.JsonIOException | java.io.IOException e) {
             throw new UserError(file + ":" + lineNumber + ": not valid JSON");
         }
         JsonElement text = obj.get("text"), label = obj.get("label");

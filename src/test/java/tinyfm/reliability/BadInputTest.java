@@ -1,0 +1,121 @@
+package tinyfm.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tinyfm.TestData;
+import tinyfm.cli.CliTest;
+
+/**
+ * Every kind of wrong input, through the real CLI entry point: one line on stderr that names the
+ * file or option and the problem, a non-zero exit, no stack trace, and nothing on disk changed.
+ */
+class BadInputTest {
+    @TempDir
+    static Path dir;
+    static Path base, model, task, corpus;
+
+    @BeforeAll
+    static void makeFiles() throws IOException {
+        corpus = dir.resolve("corpus.txt");
+        Files.writeString(corpus, TestData.corpusText(1500, 2) + " It was red. It was blue.");
+        base = dir.resolve("base.tfm");
+        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--steps", "5", "--vocab", "300",
+                "--out", base.toString()).code());
+        task = TestData.task(dir, "colours", List.of("red", "blue"), 8);
+        model = dir.resolve("model.tfm");
+        assertEquals(0, CliTest.run("finetune", "--base", base.toString(), "--task", task.toString(), "--out", model.toString(),
+                "--epochs", "1", "--mode", "head").code());
+
+        Files.writeString(dir.resolve("empty.txt"), "");
+        Files.write(dir.resolve("latin1.txt"), "caf\u00e9 cr\u00e8me".getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(dir.resolve("binary.txt"), new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 1});
+        Files.writeString(dir.resolve("short.txt"), "Too short for a window.");
+
+        Path noVal = TestData.task(dir, "noval", List.of("a", "b"), 4);
+        Files.delete(noVal.resolve("val.jsonl"));
+        Path badJson = TestData.task(dir, "badjson", List.of("a", "b"), 4);
+        Files.writeString(badJson.resolve("train.jsonl"), "{\"text\": \"x\", \"label\": \"a\"}\n{\"text\": \"y\", \"label\": \"b\"}\n{\"text\": oops}\n");
+        Path noLabel = TestData.task(dir, "nolabel", List.of("a", "b"), 4);
+        Files.writeString(noLabel.resolve("train.jsonl"), "{\"text\": \"x\", \"label\": \"a\"}\n{\"text\": \"y\"}\n");
+        Path oneLabel = TestData.task(dir, "onelabel", List.of("a", "b"), 4);
+        Files.writeString(oneLabel.resolve("train.jsonl"), "{\"text\": \"x\", \"label\": \"a\"}\n{\"text\": \"y\", \"label\": \"a\"}\n");
+        Path unseen = TestData.task(dir, "unseen", List.of("a", "b"), 4);
+        Files.writeString(unseen.resolve("test.jsonl"), "{\"text\": \"x\", \"label\": \"z\"}\n");
+
+        byte[] good = Files.readAllBytes(base);
+        Files.write(dir.resolve("truncated.tfm"), java.util.Arrays.copyOf(good, good.length / 3));
+        Files.writeString(dir.resolve("notabase.tfm"), "just some text, not a model");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(dir.resolve("future.tfm")))) {
+            zip.putNextEntry(new ZipEntry("manifest.json"));
+            zip.write("{\"format\": \"tinyfm-model\", \"format_version\": 99, \"kind\": \"base\", \"sha256\": {}}".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        Files.createDirectories(dir.resolve("out"));
+    }
+
+    static String p(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    /** name, expected exit code, expected text in the one-line error, and the command. */
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("missing corpus", 1, "corpus not found", new String[] {"pretrain", "--corpus", p("nope.txt"), "--preset", "tiny", "--out", p("out/a.tfm")}),
+                Arguments.of("empty corpus", 1, "corpus is empty", new String[] {"pretrain", "--corpus", p("empty.txt"), "--preset", "tiny", "--out", p("out/a.tfm")}),
+                Arguments.of("non-UTF-8 corpus", 1, "not valid UTF-8", new String[] {"pretrain", "--corpus", p("latin1.txt"), "--preset", "tiny", "--out", p("out/a.tfm")}),
+                Arguments.of("binary corpus", 1, "binary file", new String[] {"pretrain", "--corpus", p("binary.txt"), "--preset", "tiny", "--out", p("out/a.tfm")}),
+                Arguments.of("corpus smaller than a window", 1, "corpus is too small", new String[] {"pretrain", "--corpus", p("short.txt"), "--preset", "tiny", "--out", p("out/a.tfm")}),
+                Arguments.of("missing task folder", 1, "task folder not found", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("nowhere"), "--out", p("out/m.tfm")}),
+                Arguments.of("missing split", 1, "val.jsonl: missing", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("noval"), "--out", p("out/m.tfm")}),
+                Arguments.of("line that is not JSON", 1, "train.jsonl:3: not valid JSON", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("badjson"), "--out", p("out/m.tfm")}),
+                Arguments.of("missing label", 1, "train.jsonl:2: missing \"label\"", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("nolabel"), "--out", p("out/m.tfm")}),
+                Arguments.of("only one label", 1, "only one label", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("onelabel"), "--out", p("out/m.tfm")}),
+                Arguments.of("test label not in train", 1, "never occurs in train.jsonl", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("unseen"), "--out", p("out/m.tfm")}),
+                Arguments.of("truncated base", 1, "truncated or corrupt", new String[] {"generate", "--base", p("truncated.tfm")}),
+                Arguments.of("not a base at all", 1, "not a tinyfm model file", new String[] {"inspect", p("notabase.tfm")}),
+                Arguments.of("incompatible format version", 1, "format version 99 is not supported", new String[] {"generate", "--base", p("future.tfm")}),
+                Arguments.of("fine-tuned model where a base is expected", 1, "is a fine-tuned model, not a pretrained base", new String[] {"finetune", "--base", p("model.tfm"), "--task", p("colours"), "--out", p("out/m.tfm")}),
+                Arguments.of("base where a fine-tuned model is expected", 1, "is a pretrained base, not a fine-tuned model", new String[] {"evaluate", "--model", p("base.tfm"), "--task", p("colours")}),
+                Arguments.of("negative steps", 1, "--steps must be at least 1", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--steps", "-5", "--out", p("out/a.tfm")}),
+                Arguments.of("zero batch", 1, "batch size must be at least 1", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--batch", "0", "--out", p("out/a.tfm")}),
+                Arguments.of("negative temperature", 1, "--temperature must be between 0 and 100", new String[] {"generate", "--base", p("base.tfm"), "--temperature", "-0.5"}),
+                Arguments.of("a model that does not fit in memory", 1, "needs about", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "base", "--embed", "4096", "--layers", "48", "--heads", "32", "--out", p("out/a.tfm")}),
+                Arguments.of("--out in a missing directory", 1, "does not exist; create it first", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--out", p("no/such/dir/a.tfm")}),
+                Arguments.of("--out would overwrite a base", 1, "already exists; add --force", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--out", p("base.tfm")}),
+                Arguments.of("unknown preset", 1, "unknown preset 'huge'", new String[] {"pretrain", "--preset", "huge", "--out", p("out/a.tfm")}),
+                Arguments.of("option that is not a number", 2, "Invalid value for option '--steps'", new String[] {"pretrain", "--steps", "lots"}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badInputGetsOneClearLine(String name, int exit, String expected, String[] args) throws IOException {
+        byte[] baseBefore = Files.readAllBytes(base), modelBefore = Files.readAllBytes(model);
+        CliTest.Run r = CliTest.run(args);
+        assertEquals(exit, r.code(), name + ": " + r.err());
+        String firstLine = r.err().lines().findFirst().orElse("");
+        assertTrue(firstLine.contains(expected), name + ": expected '" + expected + "' in: " + r.err());
+        if (exit == 1) {
+            assertEquals(1, r.err().strip().lines().count(), name + ": one line, got: " + r.err());
+        }
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), name + ": no stack trace: " + r.err());
+        assertArrayEquals(baseBefore, Files.readAllBytes(base), "the base on disk is untouched");
+        assertArrayEquals(modelBefore, Files.readAllBytes(model), "the model on disk is untouched");
+        assertFalse(Files.exists(dir.resolve("out/a.tfm")) || Files.exists(dir.resolve("out/m.tfm")), "no partial output");
+    }
+}

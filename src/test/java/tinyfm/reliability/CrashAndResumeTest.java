@@ -1,0 +1,112 @@
+package tinyfm.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import tinyfm.TestData;
+import tinyfm.base.ModelFile;
+import tinyfm.cli.CliTest;
+
+/** Laptops get closed mid-run: a killed pretraining resumes with nothing lost, and the same seed gives the same model. */
+class CrashAndResumeTest {
+    @TempDir
+    static Path dir;
+    static Path corpus;
+
+    @BeforeAll
+    static void corpus() throws Exception {
+        corpus = dir.resolve("corpus.txt");
+        Files.writeString(corpus, TestData.corpusText(3000, 5));
+    }
+
+    static List<String> pretrainArgs(Path out, int steps) {
+        return new ArrayList<>(List.of("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--vocab", "300", "--steps", String.valueOf(steps),
+                "--checkpoint-every", "25", "--eval-every", String.valueOf(steps), "--seed", "7", "--out", out.toString()));
+    }
+
+    /** The real CLI in a child JVM, so it can be killed. */
+    static Process child(List<String> args, Path log) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "-Dtinyfm.log=" + dir.resolve("child.log"), "tinyfm.cli.Main"));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static void waitFor(Path file, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(file)) {
+            assertTrue(p.isAlive(), "the run ended before writing " + file);
+            assertTrue(System.nanoTime() < deadline, "no checkpoint after 60 s");
+            Thread.sleep(20);
+        }
+    }
+
+    static double finalValidationLoss(Path file) {
+        return ModelFile.load(file).provenance().get("final_validation_loss").getAsDouble();
+    }
+
+    @Test
+    void killedRunResumesToTheSameResultAsAnUninterruptedOne() throws Exception {
+        int steps = 400;
+        Path straight = dir.resolve("straight.tfm");
+        assertEquals(0, CliTest.run(pretrainArgs(straight, steps).toArray(String[]::new)).code());
+
+        Path killed = dir.resolve("killed.tfm"), checkpoint = Path.of(killed + ".ckpt");
+        Process p = child(pretrainArgs(killed, steps), dir.resolve("killed.log"));
+        waitFor(checkpoint, p);
+        Thread.sleep(new Random().nextInt(400)); // a random moment, possibly mid-checkpoint
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertTrue(!Files.exists(killed), "the killed run never got to save its base");
+
+        ModelFile ckpt = ModelFile.load(checkpoint); // never corrupt: written to a temp file, then renamed
+        assertEquals(ModelFile.Kind.CHECKPOINT, ckpt.kind());
+        int saved = ckpt.provenance().get("steps").getAsInt();
+        assertTrue(saved >= 25 && saved % 25 == 0 && saved < steps, "checkpoint at step " + saved + " (every 25: at most 25 steps lost)");
+
+        List<String> resume = pretrainArgs(killed, steps);
+        resume.add("--resume");
+        CliTest.Run r = CliTest.run(resume.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Resuming from step " + saved), r.out());
+        assertEquals(finalValidationLoss(straight), finalValidationLoss(killed), 1e-5);
+        INDArray a = ModelFile.load(straight).weights(), b = ModelFile.load(killed).weights();
+        assertEquals(0, a.sub(b).amaxNumber().doubleValue(), 1e-5);
+    }
+
+    @Test
+    void ctrlCSavesACheckpointAndSaysHowToResume() throws Exception {
+        Path out = dir.resolve("interrupted.tfm"), checkpoint = Path.of(out + ".ckpt"), log = dir.resolve("interrupted.log");
+        Process p = child(pretrainArgs(out, 100_000), log);
+        waitFor(checkpoint, p);
+        new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after Ctrl-C");
+        String printed = Files.readString(log);
+        assertEquals(130, p.exitValue(), printed);
+        assertTrue(printed.contains("Interrupted at step") && printed.contains("--resume"), printed);
+        int step = Integer.parseInt(printed.replaceAll("(?s).*Interrupted at step (\\d+).*", "$1"));
+        assertEquals(step, ModelFile.load(checkpoint).provenance().get("steps").getAsInt(), "the checkpoint holds the step it reported");
+    }
+
+    @Test
+    void sameSeedGivesIdenticalFilesWeightsAndMetrics() throws Exception {
+        Path a = dir.resolve("a.tfm"), b = dir.resolve("b.tfm");
+        assertEquals(0, CliTest.run(pretrainArgs(a, 60).toArray(String[]::new)).code());
+        assertEquals(0, CliTest.run(pretrainArgs(b, 60).toArray(String[]::new)).code());
+        ModelFile ma = ModelFile.load(a), mb = ModelFile.load(b);
+        assertEquals(ma.weights(), mb.weights(), "identical weights, bit for bit");
+        assertEquals(finalValidationLoss(a), finalValidationLoss(b), 0.0);
+        assertEquals(ma.provenance().get("final_train_loss").getAsDouble(), mb.provenance().get("final_train_loss").getAsDouble(), 0.0);
+        assertTrue(new File(a.toString()).length() > 0);
+    }
+}
