@@ -93,9 +93,8 @@ final class CompareCommand implements Callable<Integer> {
         bar.finish();
         JsonObject p = baseFile.provenance();
         double pretrainSeconds = p.has("train_seconds") ? p.get("train_seconds").getAsDouble() : Double.NaN;
-        String model = String.format("%d blocks × %d wide, %,d parameters", baseFile.config().layers(), baseFile.config().embedDim(),
-                baseFile.config().parameterCount());
-        Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, model, plan, Provenance.machine());
+        Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, baseFile.config().summary(),
+                plan, Provenance.machine());
         List<String> charts = Report.write(out, ctx, runs);
         List<Summary.Cell> cells = Summary.cells(runs);
         o.println();

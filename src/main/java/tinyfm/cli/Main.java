@@ -20,6 +20,7 @@ import tinyfm.util.UserError;
             PretrainCommand.class,
             GenerateCommand.class,
             InspectCommand.class,
+            DemoCommand.class,
             FinetuneCommand.class,
             EvaluateCommand.class,
             ClassifyCommand.class,

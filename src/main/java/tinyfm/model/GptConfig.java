@@ -40,6 +40,11 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int heads,
         return 6.0 * parameterCount() + 6.0 * layers * contextLength * embedDim;
     }
 
+    /** A one-line description for reports, e.g. "4 blocks × 128 wide, 1,071,872 parameters". */
+    public String summary() {
+        return String.format("%d blocks × %d wide, %,d parameters", layers, embedDim, parameterCount());
+    }
+
     public GptConfig withVocabSize(int v) {
         return new GptConfig(v, contextLength, layers, heads, embedDim, dropout);
     }
