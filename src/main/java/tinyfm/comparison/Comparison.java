@@ -23,7 +23,11 @@ public final class Comparison {
     public static final int MIN_EXAMPLES_SEEN = 640;
     public static final int ALL = -1;
 
-    public record Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds) {}
+    public record Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds, int evalsPerEpoch) {
+        public Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds) {
+            this(tasks, labelBudgets, seeds, epochs, budgetSeconds, FineTuneConfig.DEFAULT_EVALS_PER_EPOCH);
+        }
+    }
 
     public enum Method {
         PRETRAINED_FULL("pretrained, full fine-tune"),
@@ -98,7 +102,7 @@ public final class Comparison {
         int epochs = Math.max(plan.epochs(), (MIN_EXAMPLES_SEEN + subset.size() - 1) / subset.size());
         FineTuneConfig.Mode mode = method == Method.PRETRAINED_HEAD ? FineTuneConfig.Mode.HEAD : FineTuneConfig.Mode.FULL;
         FineTuneConfig config = new FineTuneConfig(mode, epochs, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
-                FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, budget, plan.budgetSeconds(), seed);
+                FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, budget, plan.budgetSeconds(), plan.evalsPerEpoch(), seed);
         Gpt body = Bases.languageModel(base, basePath);
         if (method == Method.SCRATCH) {
             body.parameters().initialize(seed); // the only difference: no pretrained weights

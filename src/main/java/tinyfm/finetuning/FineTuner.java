@@ -23,9 +23,6 @@ import tinyfm.tokenizer.Tokenizer;
 public final class FineTuner {
     private static final double GRAD_CLIP = 1.0;
 
-    /** Validation is measured this many times per epoch, so learning curves and time-to-target have resolution. */
-    public static final int EVALS_PER_EPOCH = 4;
-
     /** Validation accuracy at a point in training (epoch may be fractional), against training seconds so far. */
     public record Point(double epoch, double seconds, double trainLoss, double validationAccuracy) {}
 
@@ -115,7 +112,7 @@ public final class FineTuner {
         INDArray bestBody = null, bestHead = null;
         Metrics bestMetrics = null;
         int stepsPerEpoch = (x.size() + config.batchSize() - 1) / config.batchSize();
-        int evalEvery = Math.max(1, (stepsPerEpoch + EVALS_PER_EPOCH - 1) / EVALS_PER_EPOCH);
+        int evalEvery = Math.max(1, (stepsPerEpoch + config.evalsPerEpoch() - 1) / config.evalsPerEpoch());
         int totalSteps = stepsPerEpoch * config.epochs(), step = 0;
         for (int epoch = 1; epoch <= config.epochs() && seconds < config.budgetSeconds(); epoch++) {
             long trainFrom = trainableFrom(body, epoch);

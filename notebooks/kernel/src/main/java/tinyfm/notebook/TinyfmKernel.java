@@ -94,6 +94,8 @@ public final class TinyfmKernel extends BaseKernel {
                 throw new IllegalArgumentException("incomplete Java: " + source.strip());
             }
             last = null;
+            // like other notebook kernels: "x" shows its value, "x;" (a statement) shows nothing
+            boolean showValue = info.completeness() == SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI;
             for (SnippetEvent event : shell.eval(info.source())) {
                 if (event.exception() != null) {
                     throw new SnippetException(event.exception());
@@ -101,10 +103,11 @@ public final class TinyfmKernel extends BaseKernel {
                 if (event.status() == Snippet.Status.REJECTED) {
                     throw new IllegalArgumentException(diagnostics(event.snippet()));
                 }
-                if (event.causeSnippet() == null && event.snippet().kind() == Snippet.Kind.EXPRESSION) {
-                    last = control.takeLastValue();
-                } else if (event.causeSnippet() == null && event.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
-                    last = control.takeLastValue();
+                Object value = control.takeLastValue();
+                boolean expression = event.snippet().kind() == Snippet.Kind.EXPRESSION
+                        || event.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+                if (event.causeSnippet() == null && expression && showValue) {
+                    last = value;
                 }
             }
             source = info.remaining();
