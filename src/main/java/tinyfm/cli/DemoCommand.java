@@ -113,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
         step(5, "From scratch: the identical model and tokenizer, trained on the same data from random weights.");
         o.println("   (And a bag-of-words logistic regression: a regular model trained for one specific task.)");
         // one validation per epoch: the demo's clock matters more than the curves' resolution
-        Comparison.Plan plan = new Comparison.Plan(Tasks.BUNDLED, budget.labels(), 1, budget.epochs(), Double.MAX_VALUE, 1);
+        Comparison.Plan plan = new Comparison.Plan(tinyfm.data.Task.BUNDLED, budget.labels(), 1, budget.epochs(), Double.MAX_VALUE, 1);
         ProgressLine bar = new ProgressLine(o, "   train");
         List<Comparison.Run> runs = new Comparison(baseFile, base, plan).run(new Comparison.Listener() {
             int total;
@@ -133,9 +133,9 @@ final class DemoCommand implements Callable<Integer> {
 
         step(6, "The comparison: accuracy on held-out test examples, and seconds of training.");
         List<Summary.Cell> cells = Summary.cells(runs);
-        o.print(Report.mainTable(cells, Tasks.BUNDLED, Summary.labelOrder(runs)));
+        o.print(Report.mainTable(cells, tinyfm.data.Task.BUNDLED, Summary.labelOrder(runs)));
         double pretrainSeconds = baseFile.provenance().get("train_seconds").getAsDouble();
-        o.println(Summary.payback(cells, Tasks.BUNDLED, Summary.largestLabels(runs), pretrainSeconds).verdict());
+        o.println(Summary.payback(cells, tinyfm.data.Task.BUNDLED, Summary.largestLabels(runs), pretrainSeconds).verdict());
 
         step(7, "The report and charts:");
         Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, baseFile.config().summary(),
@@ -146,10 +146,5 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("%nDone in %s. Next: ./tinyfm generate --base %s --prompt \"...\"; ./tinyfm compare for the full grid.%n",
                 ProgressLine.duration((System.nanoTime() - start) / 1e9), base);
         return 0;
-    }
-
-    /** The bundled tasks, in the order the lesson uses them. */
-    static final class Tasks {
-        static final List<String> BUNDLED = tinyfm.data.Task.BUNDLED;
     }
 }

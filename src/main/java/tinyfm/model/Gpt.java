@@ -156,11 +156,6 @@ public final class Gpt {
         parameters.grads().assign(0);
     }
 
-    /** Frees activation buffers, e.g. after training, before generating. */
-    public void releaseBuffers() {
-        ws.clear();
-    }
-
     /**
      * Generates one token at a time with a key/value cache: each new token attends to the cached keys
      * and values of the tokens before it, so a step costs one row of work instead of the whole window.

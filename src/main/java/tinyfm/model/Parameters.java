@@ -88,11 +88,6 @@ public final class Parameters {
         return params;
     }
 
-    public Param get(String name) {
-        return params.stream().filter(p -> p.name.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no parameter " + name));
-    }
-
     public INDArray values() {
         return values;
     }

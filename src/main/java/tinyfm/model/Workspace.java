@@ -31,8 +31,4 @@ final class Workspace {
     INDArray ones(long rows) {
         return buffers.computeIfAbsent("ones" + rows, k -> Nd4j.ones(type, 1, rows));
     }
-
-    void clear() {
-        buffers.clear();
-    }
 }

@@ -34,11 +34,6 @@ public record TrainingConfig(int batchSize, int steps, double learningRate, doub
                 0.1, 0.9, 0.99, 1.0, Math.max(1, Math.min(250, steps / 8)), 64, Math.max(1, Math.min(250, steps / 4)), seed);
     }
 
-    public TrainingConfig withSteps(int newSteps) {
-        return new TrainingConfig(batchSize, newSteps, learningRate, minLearningRate, Math.min(warmupSteps, newSteps / 10),
-                weightDecay, beta1, beta2, gradClip, evalEvery, evalWindows, checkpointEvery, seed);
-    }
-
     /** Linear warm-up to the peak rate, then cosine decay to the minimum at the last step. */
     public double learningRateAt(int step) {
         if (step < warmupSteps) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tinyfm.comparison.Comparison;
 import tinyfm.comparison.Comparison.Method;
 import tinyfm.comparison.Comparison.Run;
 
@@ -97,17 +96,5 @@ public final class Summary {
     public static String largestLabels(List<Run> runs) {
         List<String> order = labelOrder(runs);
         return order.contains("all") ? "all" : order.stream().max(java.util.Comparator.comparingInt(Integer::parseInt)).orElse("all");
-    }
-
-    static String methodsHeader() {
-        StringBuilder sb = new StringBuilder();
-        for (Method m : Method.values()) {
-            sb.append(" | ").append(m.label);
-        }
-        return sb.toString();
-    }
-
-    static Comparison.Method[] methods() {
-        return Method.values();
     }
 }

@@ -117,11 +117,6 @@ public final class BpeTokenizer implements Tokenizer {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** The raw bytes of a token, for streaming decoders that must wait for a whole UTF-8 character. */
-    public byte[] bytes(int id) {
-        return id < bytesOf.length ? bytesOf[id].clone() : SPECIALS.get(id - bytesOf.length).getBytes(StandardCharsets.UTF_8);
-    }
-
     @Override
     public int vocabSize() {
         return bytesOf.length + SPECIALS.size();
