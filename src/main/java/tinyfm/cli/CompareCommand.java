@@ -1,6 +1,5 @@
 package tinyfm.cli;
 
-import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import tinyfm.base.ModelFile;
 import tinyfm.base.Provenance;
 import tinyfm.comparison.Comparison;
 import tinyfm.report.Report;
-import tinyfm.report.Summary;
 import tinyfm.util.UserError;
 
 @Command(name = "compare", sortOptions = false, description = {
@@ -91,16 +89,12 @@ final class CompareCommand implements Callable<Integer> {
             }
         });
         bar.finish();
-        JsonObject p = baseFile.provenance();
-        double pretrainSeconds = p.has("train_seconds") ? p.get("train_seconds").getAsDouble() : Double.NaN;
+        double pretrainSeconds = Report.pretrainSeconds(baseFile.provenance());
         Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, baseFile.config().summary(),
                 plan, Provenance.machine());
         List<String> charts = Report.write(out, ctx, runs);
-        List<Summary.Cell> cells = Summary.cells(runs);
         o.println();
-        o.print(Report.mainTable(cells, runs.stream().map(Comparison.Run::task).distinct().toList(), Summary.labelOrder(runs)));
-        o.println();
-        o.println(Summary.payback(cells, runs.stream().map(Comparison.Run::task).distinct().toList(), Summary.largestLabels(runs), pretrainSeconds).verdict());
+        o.print(Report.summaryText(runs, pretrainSeconds));
         o.printf("Wrote %s: report.md, results.json, results.csv and %d charts (PNG and SVG).%n", out, charts.size());
         return 0;
     }

@@ -21,7 +21,6 @@ import tinyfm.model.GptConfig;
 import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.report.Report;
-import tinyfm.report.Summary;
 import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.Home;
@@ -132,10 +131,8 @@ final class DemoCommand implements Callable<Integer> {
         bar.finish();
 
         step(6, "The comparison: accuracy on held-out test examples, and seconds of training.");
-        List<Summary.Cell> cells = Summary.cells(runs);
-        o.print(Report.mainTable(cells, tinyfm.data.Task.BUNDLED, Summary.labelOrder(runs)));
-        double pretrainSeconds = baseFile.provenance().get("train_seconds").getAsDouble();
-        o.println(Summary.payback(cells, tinyfm.data.Task.BUNDLED, Summary.largestLabels(runs), pretrainSeconds).verdict());
+        double pretrainSeconds = Report.pretrainSeconds(baseFile.provenance());
+        o.print(Report.summaryText(runs, pretrainSeconds));
 
         step(7, "The report and charts:");
         Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, baseFile.config().summary(),

@@ -18,8 +18,7 @@ public final class Report {
 
     public static List<String> write(Path dir, Context context, List<Run> runs) {
         List<Summary.Cell> cells = Summary.cells(runs);
-        List<String> tasks = context.plan().tasks().stream().map(t -> runs.stream().map(Run::task).distinct()
-                .filter(name -> t.endsWith(name)).findFirst().orElse(t)).toList();
+        List<String> tasks = Summary.tasks(runs);
         String largest = Summary.largestLabels(runs);
         Summary.Payback payback = Summary.payback(cells, tasks, largest, context.pretrainSeconds());
 
@@ -61,6 +60,19 @@ public final class Report {
 
     private static String secs(Summary.Stat s) {
         return Double.isNaN(s.mean()) ? "not reached" : String.format(Locale.ROOT, "%.1f", s.mean());
+    }
+
+    /** What the CLI prints at the end of a comparison: the main table and the payback verdict. */
+    public static String summaryText(List<Run> runs, double pretrainSeconds) {
+        List<Summary.Cell> cells = Summary.cells(runs);
+        List<String> tasks = Summary.tasks(runs);
+        return mainTable(cells, tasks, Summary.labelOrder(runs))
+                + Summary.payback(cells, tasks, Summary.largestLabels(runs), pretrainSeconds).verdict() + "\n";
+    }
+
+    /** The base's recorded pretraining time, NaN for a base made before provenance recorded it. */
+    public static double pretrainSeconds(JsonObject provenance) {
+        return provenance.has("train_seconds") ? provenance.get("train_seconds").getAsDouble() : Double.NaN;
     }
 
     /** The main table: test accuracy and training time per method, for every task and label budget. */

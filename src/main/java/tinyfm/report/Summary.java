@@ -89,6 +89,11 @@ public final class Summary {
                 pretrainSeconds, n, mean));
     }
 
+    /** The tasks in the order they were run. */
+    public static List<String> tasks(List<Run> runs) {
+        return runs.stream().map(Run::task).distinct().toList();
+    }
+
     public static List<String> labelOrder(List<Run> runs) {
         return runs.stream().map(Run::labels).distinct().toList();
     }
