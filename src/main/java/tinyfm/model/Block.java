@@ -20,19 +20,17 @@ final class Block {
 
     INDArray forward(INDArray x, int batch, int time, boolean training, Workspace ws) {
         INDArray mid = ws.get(name + ".mid", x.shape());
-        mid.assign(x).addi(attention.forward(ln1.forward(x, ws), batch, time, training, ws));
+        Kernels.add(x, attention.forward(ln1.forward(x, ws), batch, time, training, ws), mid);
         INDArray out = ws.get(name + ".out", x.shape());
-        out.assign(mid).addi(mlp.forward(ln2.forward(mid, ws), training, ws));
+        Kernels.add(mid, mlp.forward(ln2.forward(mid, ws), training, ws), out);
         return out;
     }
 
     INDArray backward(INDArray dout, Workspace ws) {
         INDArray dMid = ws.get(name + ".dMid", dout.shape());
-        dMid.assign(dout);
-        dMid.addi(ln2.backward(mlp.backward(dout, ws), ws));
+        Kernels.add(dout, ln2.backward(mlp.backward(dout, ws), ws), dMid);
         INDArray dx = ws.get(name + ".dx", dout.shape());
-        dx.assign(dMid);
-        dx.addi(ln1.backward(attention.backward(dMid, ws), ws));
+        Kernels.add(dMid, ln1.backward(attention.backward(dMid, ws), ws), dx);
         return dx;
     }
 }

@@ -119,7 +119,7 @@ public final class Gpt {
     public INDArray logits(int[] tokens, int batch, int time) {
         INDArray h = forwardHidden(tokens, batch, time, false);
         INDArray logits = ws.get("lm.logits", h.rows(), config.vocabSize());
-        Nd4j.gemm(h, tokenEmbedding.value, logits, false, true, 1.0, 0.0);
+        Blas.gemm(false, true, 1, h, tokenEmbedding.value, 0, logits);
         return logits;
     }
 
@@ -131,7 +131,7 @@ public final class Gpt {
         INDArray h = forwardHidden(inputs, batch, time, training);
         long n = h.rows();
         INDArray logits = ws.get("lm.logits", n, config.vocabSize());
-        Nd4j.gemm(h, tokenEmbedding.value, logits, false, true, 1.0, 0.0);
+        Blas.gemm(false, true, 1, h, tokenEmbedding.value, 0, logits);
         INDArray probs = ws.get("lm.probs", n, config.vocabSize());
         Nd4j.exec(new SoftMax(logits, probs, 1));
         double[] losses = new double[(int) n];
@@ -145,8 +145,8 @@ public final class Gpt {
             }
             probs.muli(1.0 / n);
             INDArray dHidden = ws.get("lm.dHidden", n, config.embedDim());
-            Nd4j.gemm(probs, tokenEmbedding.value, dHidden, false, false, 1.0, 0.0);
-            Nd4j.gemm(probs, h, tokenEmbedding.grad, true, false, 1.0, 1.0);
+            Blas.gemm(false, false, 1, probs, tokenEmbedding.value, 0, dHidden);
+            Blas.gemm(true, false, 1, probs, h, 1, tokenEmbedding.grad);
             backwardHidden(dHidden);
         }
         return losses;

@@ -1,7 +1,6 @@
 package tinyfm.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** y = x W + b, for a batch of rows. The building block of every layer below. */
 final class Linear {
@@ -14,17 +13,17 @@ final class Linear {
     }
 
     void forward(INDArray x, INDArray out) {
-        Nd4j.gemm(x, weight.value, out, false, false, 1.0, 0.0);
-        out.addiRowVector(bias.value);
+        Blas.gemm(false, false, 1, x, weight.value, 0, out);
+        Kernels.addRowVector(out, bias.value);
     }
 
     /** Adds this layer's gradients to the flat gradient array; writes dL/dx into dx unless it is null. */
     void backward(INDArray x, INDArray dout, INDArray dx, Workspace ws) {
-        Nd4j.gemm(x, dout, weight.grad, true, false, 1.0, 1.0);
+        Blas.gemm(true, false, 1, x, dout, 1, weight.grad);
         // the bias gradient is the column sum of dout: ones^T · dout, accumulated the same way
-        Nd4j.gemm(ws.ones(dout.rows()), dout, bias.grad.reshape(1, bias.grad.length()), false, false, 1.0, 1.0);
+        Blas.gemm(false, false, 1, ws.ones(dout.rows()), dout, 1, bias.grad.reshape(1, bias.grad.length()));
         if (dx != null) {
-            Nd4j.gemm(dout, weight.value, dx, false, true, 1.0, 0.0);
+            Blas.gemm(false, true, 1, dout, weight.value, 0, dx);
         }
     }
 }

@@ -1,22 +1,20 @@
 package tinyfm.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The feed-forward half of a block: widen to 4C, apply GELU, project back to C. Attention moves
  * information between positions; the MLP transforms it at each position.
  *
- * <p>GELU here is ND4J's: x·sigmoid(1.702·x), the sigmoid approximation of the Gaussian error linear unit.
+ * <p>GELU here is x·sigmoid(1.702·x), the sigmoid approximation of the Gaussian error linear unit
+ * (ND4J's GELU op computes the same).
  */
 final class Mlp {
     final Linear fc;
     final Linear proj;
     private final Dropout dropout;
     private final String name;
-    private INDArray x, hidden, activated;
+    private INDArray x, hidden, sigmoid, activated;
 
     Mlp(Parameters.Builder b, String name, GptConfig cfg) {
         int c = cfg.embedDim();
@@ -30,9 +28,10 @@ final class Mlp {
         this.x = x;
         long n = x.rows(), c = x.columns();
         hidden = ws.get(name + ".hidden", n, 4 * c);
+        sigmoid = ws.get(name + ".sigmoid", n, 4 * c);
         activated = ws.get(name + ".activated", n, 4 * c);
         fc.forward(x, hidden);
-        Nd4j.exec(new GELU(hidden, activated));
+        Kernels.geluForward(hidden, sigmoid, activated);
         INDArray out = ws.get(name + ".out", n, c);
         proj.forward(activated, out);
         dropout.forward(out, training, ws);
@@ -44,9 +43,7 @@ final class Mlp {
         dropout.backward(dout);
         INDArray dActivated = ws.get(name + ".dActivated", n, 4 * c);
         proj.backward(activated, dout, dActivated, ws);
-        INDArray slope = ws.get(name + ".slope", n, 4 * c);
-        Nd4j.exec(new GELUDerivative(hidden, slope));
-        dActivated.muli(slope);
+        Kernels.geluBackward(hidden, sigmoid, dActivated);
         INDArray dx = ws.get(name + ".dx", n, c);
         fc.backward(x, dActivated, dx, ws);
         return dx;

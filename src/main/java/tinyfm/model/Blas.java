@@ -1,0 +1,75 @@
+package tinyfm.model;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Matrix products, the arithmetic of a Transformer, handed straight to OpenBLAS (the BLAS that
+ * ND4J ships) on the arrays' own memory. At this model's sizes, {@code Nd4j.gemm} spends about as
+ * long preparing a call as OpenBLAS spends computing it; calling {@code cblas_sgemm} directly made
+ * each product about twice as fast (see README, Performance).
+ *
+ * <p>A {@link Matrix} may be any block of rows and columns inside a row-major array, which is how
+ * attention reads each head's queries, keys and values in place, without copying them out.
+ */
+final class Blas {
+    private Blas() {
+    }
+
+    /** rows × cols elements starting at {@code offset} of {@code array}'s memory, with rows {@code stride} elements apart. */
+    record Matrix(INDArray array, long offset, int rows, int cols, int stride) {
+        /** A whole 2-D row-major array (or view with unit column stride). */
+        static Matrix of(INDArray a) {
+            if (a.rank() != 2 || a.ordering() != 'c' || a.stride(1) != 1) {
+                throw new IllegalArgumentException("expected a row-major matrix, got shape " + java.util.Arrays.toString(a.shape()));
+            }
+            // ND4J may report any row stride for a single row; BLAS wants at least the row's length
+            int stride = a.rows() == 1 ? (int) a.columns() : (int) a.stride(0);
+            return new Matrix(a, a.offset(), (int) a.rows(), (int) a.columns(), stride);
+        }
+
+        /** The block of {@code rows × cols} starting at (row, col) of this matrix. */
+        Matrix block(int row, int col, int rows, int cols) {
+            return new Matrix(array, offset + (long) row * stride + col, rows, cols, stride);
+        }
+    }
+
+    /** c = alpha · op(a) · op(b) + beta · c, where op transposes when asked. */
+    static void gemm(boolean transA, boolean transB, double alpha, INDArray a, INDArray b, double beta, INDArray c) {
+        gemm(transA, transB, alpha, Matrix.of(a), Matrix.of(b), beta, Matrix.of(c));
+    }
+
+    static void gemm(boolean transA, boolean transB, double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        int m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols;
+        int kb = transB ? b.cols : b.rows, n = transB ? b.rows : b.cols;
+        if (k != kb || c.rows != m || c.cols != n) {
+            throw new IllegalArgumentException("gemm shapes do not match: " + m + "x" + k + " times " + kb + "x" + n + " into " + c.rows + "x" + c.cols);
+        }
+        DataType type = c.array.dataType();
+        if (a.array.dataType() != type || b.array.dataType() != type) {
+            throw new IllegalArgumentException("gemm needs one data type, got " + a.array.dataType() + ", " + b.array.dataType() + ", " + type);
+        }
+        int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        int order = openblas_nolapack.CblasRowMajor;
+        if (type == DataType.FLOAT) {
+            openblas_nolapack.cblas_sgemm(order, ta, tb, m, n, k, (float) alpha, floats(a), a.stride, floats(b), b.stride, (float) beta, floats(c), c.stride);
+        } else if (type == DataType.DOUBLE) {
+            openblas_nolapack.cblas_dgemm(order, ta, tb, m, n, k, alpha, doubles(a), a.stride, doubles(b), b.stride, beta, doubles(c), c.stride);
+        } else {
+            throw new IllegalArgumentException("gemm supports FLOAT and DOUBLE, got " + type);
+        }
+    }
+
+    // A view's buffer already starts at the view's first element, so only the block's own offset is added.
+    private static FloatPointer floats(Matrix m) {
+        return new FloatPointer(m.array.data().addressPointer()).position(m.offset - m.array.offset());
+    }
+
+    private static DoublePointer doubles(Matrix m) {
+        return new DoublePointer(m.array.data().addressPointer()).position(m.offset - m.array.offset());
+    }
+}

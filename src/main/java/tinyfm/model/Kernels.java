@@ -1,0 +1,151 @@
+package tinyfm.model;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The elementwise steps of the model, each as one pass over float32 memory. Composed of ND4J ops,
+ * a step like the softmax backward pass costs six native calls and six trips through memory; in a
+ * Java loop over the array's own memory it is one (see README, Performance).
+ *
+ * <p>Each kernel also has the composed ND4J version, which runs for float64. The gradient checks
+ * run in float64, so they verify the maths; KernelsTest checks that the float32 loops match it.
+ */
+final class Kernels {
+    /** GELU(x) = x · sigmoid(1.702 x), the sigmoid approximation of the Gaussian error linear unit. */
+    static final float GELU_K = 1.702f;
+
+    private Kernels() {
+    }
+
+    static boolean fast(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.elementWiseStride() != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The array's own elements, from its first (a view's buffer starts where the view does). */
+    private static FloatBuffer floats(INDArray a) {
+        return new FloatPointer(a.data().addressPointer()).position(0).limit(a.length()).asBuffer();
+    }
+
+    /** out = a + b (the residual connection). */
+    static void add(INDArray a, INDArray b, INDArray out) {
+        if (!fast(a, b, out)) {
+            out.assign(a).addi(b);
+            return;
+        }
+        FloatBuffer fa = floats(a), fb = floats(b), fo = floats(out);
+        int n = (int) out.length();
+        for (int i = 0; i < n; i++) {
+            fo.put(i, fa.get(i) + fb.get(i));
+        }
+    }
+
+    /** x[r, j] += bias[j] for every row r. */
+    static void addRowVector(INDArray x, INDArray bias) {
+        if (!fast(x, bias)) {
+            x.addiRowVector(bias);
+            return;
+        }
+        FloatBuffer fx = floats(x), fb = floats(bias);
+        int rows = (int) x.rows(), cols = (int) x.columns();
+        float[] b = new float[cols];
+        fb.get(0, b, 0, cols);
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int j = 0; j < cols; j++) {
+                fx.put(base + j, fx.get(base + j) + b[j]);
+            }
+        }
+    }
+
+    /**
+     * The causal mask: in scores [rows, T], row r is query position t = r mod T, and every key
+     * position s > t is set to {@code masked}, so softmax gives it zero weight.
+     */
+    static void maskFuture(INDArray scores, int time, double masked) {
+        INDArray rows = scores.reshape('c', scores.length() / time, time);
+        if (!fast(rows)) {
+            for (int t = 0; t < time - 1; t++) {
+                rows.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(t, time, rows.rows()),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(t + 1, time)).assign(masked);
+            }
+            return;
+        }
+        FloatBuffer f = floats(rows);
+        int n = (int) rows.rows();
+        float m = (float) masked;
+        for (int r = 0; r < n; r++) {
+            int t = r % time, base = r * time;
+            for (int s = t + 1; s < time; s++) {
+                f.put(base + s, m);
+            }
+        }
+    }
+
+    /**
+     * Softmax backward over the last axis of [rows, T]: dScores = scale · p ⊙ (dp − Σ(dp ⊙ p)).
+     * Writes into dScores; p and dp are left as they are.
+     */
+    static void softmaxBackward(INDArray p, INDArray dp, double scale, INDArray dScores, int time) {
+        long rows = p.length() / time;
+        INDArray p2 = p.reshape('c', rows, time), dp2 = dp.reshape('c', rows, time), ds2 = dScores.reshape('c', rows, time);
+        if (!fast(p2, dp2, ds2)) {
+            INDArray rowSum = dp2.mul(p2).sum(true, 1);
+            ds2.assign(dp2).subiColumnVector(rowSum).muli(p2).muli(scale);
+            return;
+        }
+        FloatBuffer fp = floats(p2), fdp = floats(dp2), fds = floats(ds2);
+        float k = (float) scale;
+        for (int r = 0; r < rows; r++) {
+            int base = (int) (r * time);
+            float dot = 0;
+            for (int s = 0; s < time; s++) {
+                dot += fp.get(base + s) * fdp.get(base + s);
+            }
+            for (int s = 0; s < time; s++) {
+                fds.put(base + s, k * fp.get(base + s) * (fdp.get(base + s) - dot));
+            }
+        }
+    }
+
+    /** activated = GELU(x); keeps sig = sigmoid(1.702 x), from which the backward pass needs no exp. */
+    static void geluForward(INDArray x, INDArray sig, INDArray activated) {
+        if (!fast(x, sig, activated)) {
+            Nd4j.exec(new Sigmoid(x.mul(GELU_K), sig));
+            activated.assign(x).muli(sig);
+            return;
+        }
+        FloatBuffer fx = floats(x), fs = floats(sig), fa = floats(activated);
+        int n = (int) x.length();
+        for (int i = 0; i < n; i++) {
+            fs.put(i, GELU_K * fx.get(i));
+        }
+        Nd4j.exec(new Sigmoid(sig, sig));
+        for (int i = 0; i < n; i++) {
+            fa.put(i, fx.get(i) * fs.get(i));
+        }
+    }
+
+    /** dx *= GELU'(x) = s + 1.702 · x · s · (1 − s), with s = sigmoid(1.702 x) from the forward pass. */
+    static void geluBackward(INDArray x, INDArray sig, INDArray dx) {
+        if (!fast(x, sig, dx)) {
+            dx.muli(sig.rsub(1.0).muli(sig).muli(x).muli(GELU_K).addi(sig));
+            return;
+        }
+        FloatBuffer fx = floats(x), fs = floats(sig), fd = floats(dx);
+        int n = (int) x.length();
+        for (int i = 0; i < n; i++) {
+            float s = fs.get(i);
+            fd.put(i, fd.get(i) * (s + GELU_K * fx.get(i) * s * (1 - s)));
+        }
+    }
+}
