@@ -91,7 +91,7 @@ def main():
     p.add_argument("--embed", type=int, required=True)
     p.add_argument("--batch", type=int, required=True)
     p.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
-    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--warmup", type=float, default=10, help="seconds of untimed steps first (tinyfm bench warms up as long)")
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--generate", type=int, default=200)
@@ -114,8 +114,10 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
 
-    for _ in range(a.warmup):
+    warmup_end, done = time.perf_counter() + a.warmup, 0
+    while done < 3 or time.perf_counter() < warmup_end:
         step()
+        done += 1
     per_step = []
     for _ in range(a.repeats):
         t0 = time.perf_counter()

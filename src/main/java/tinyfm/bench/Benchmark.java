@@ -27,10 +27,15 @@ import tinyfm.tokenizer.CharTokenizer;
  * timed repeats after warm-up, on random token ids (speed does not depend on what the tokens say).
  */
 public final class Benchmark {
-    /** How long to measure: warm-up steps, then {@code repeats} timed runs of {@code steps} steps each. */
-    public record Plan(int warmupSteps, int steps, int repeats, int generateTokens) {
-        public static final Plan DEFAULT = new Plan(3, 10, 5, 200);
-        public static final Plan SMOKE = new Plan(1, 2, 2, 10);
+    /**
+     * How long to measure: warm-up for {@code warmupSeconds} (at least {@link #MIN_WARMUP_STEPS} steps),
+     * then {@code repeats} timed runs of {@code steps} steps each. The JVM needs seconds, not steps,
+     * to reach its steady speed: the JIT compiles the hot loops while the first steps run.
+     */
+    public record Plan(double warmupSeconds, int steps, int repeats, int generateTokens) {
+        public static final int MIN_WARMUP_STEPS = 3;
+        public static final Plan DEFAULT = new Plan(10, 10, 5, 200);
+        public static final Plan SMOKE = new Plan(0, 2, 2, 10);
     }
 
     public record Result(String preset, long parameters, int layers, int heads, int embed, int batch, int context, int vocab,
@@ -132,7 +137,8 @@ public final class Benchmark {
 
     /** Median seconds per step over the repeats, after warm-up. */
     private double timeSteps(Runnable step) {
-        for (int i = 0; i < plan.warmupSteps(); i++) {
+        long warmupEnd = System.nanoTime() + (long) (plan.warmupSeconds() * 1e9);
+        for (int i = 0; i < Plan.MIN_WARMUP_STEPS || System.nanoTime() < warmupEnd; i++) {
             step.run();
         }
         double[] perStep = new double[plan.repeats()];

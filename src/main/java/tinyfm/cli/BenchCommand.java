@@ -27,6 +27,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "10", description = "Steps per timed repeat. Default: ${DEFAULT-VALUE}.")
     int steps;
 
+    @Option(names = "--warmup", defaultValue = "10", paramLabel = "SECONDS",
+            description = "Untimed warm-up per measurement, in seconds, while the JIT compiles the hot loops. Default: ${DEFAULT-VALUE}.")
+    double warmupSeconds;
+
     @Option(names = "--tokenizer", description = "Also time BPE training and encoding on the books corpus.")
     boolean tokenizer;
 
@@ -44,9 +48,12 @@ final class BenchCommand implements Callable<Integer> {
         if (repeats < 1 || steps < 1) {
             throw new tinyfm.util.UserError("--repeats and --steps must be at least 1");
         }
+        if (!(warmupSeconds >= 0)) {
+            throw new tinyfm.util.UserError("--warmup must be 0 or more seconds, got " + warmupSeconds);
+        }
         var o = spec.commandLine().getOut();
         List<GptConfig.Preset> list = Benchmark.presets(presets);
-        Benchmark.Plan plan = smoke ? Benchmark.Plan.SMOKE : new Benchmark.Plan(3, steps, repeats, 200);
+        Benchmark.Plan plan = smoke ? Benchmark.Plan.SMOKE : new Benchmark.Plan(warmupSeconds, steps, repeats, 200);
         Benchmark bench = new Benchmark(plan, line -> {
             o.println(line);
             o.flush();
@@ -54,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         Benchmark.Machine m = bench.machine();
         o.printf("Machine: %d cores, %s; BLAS %s, %s OpenMP threads, OMP_WAIT_POLICY=%s; sgemm 1024^2: %.0f GFLOP/s%n",
                 m.cores(), m.cpu(), m.blas(), m.ompThreads(), m.ompWaitPolicy(), m.sgemmGflops());
-        o.printf("Plan: %d warm-up steps, then the median of %d repeats of %d steps%n", plan.warmupSteps(), plan.repeats(), plan.steps());
+        o.printf("Plan: %.0f s of warm-up, then the median of %d repeats of %d steps%n", plan.warmupSeconds(), plan.repeats(), plan.steps());
         List<Benchmark.Result> results = new ArrayList<>();
         for (GptConfig.Preset p : list) {
             results.add(bench.run(p));

@@ -43,7 +43,7 @@ final class CausalSelfAttention {
         this.time = time;
         long n = x.rows(), c = x.columns();
         qkvOut = ws.get(name + ".qkvOut", n, 3 * c);
-        qkv.forward(x, qkvOut);
+        qkv.forward(x, qkvOut, ws);
         // scores[b, h, t, s] = q[t] · k[s] / sqrt(D); a future position s > t gets (almost) -inf
         INDArray scores = ws.get(name + ".scores", (long) batch * heads * time, time);
         for (int b = 0; b < batch; b++) {
@@ -62,7 +62,7 @@ final class CausalSelfAttention {
             }
         }
         INDArray out = ws.get(name + ".out", n, c);
-        proj.forward(merged, out);
+        proj.forward(merged, out, ws);
         dropout.forward(out, training, ws);
         return out;
     }

@@ -15,16 +15,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Each kernel also has the composed ND4J version, which runs for float64. The gradient checks
  * run in float64, so they verify the maths; KernelsTest checks that the float32 loops match it.
  */
-final class Kernels {
+public final class Kernels {
     /** GELU(x) = x · sigmoid(1.702 x), the sigmoid approximation of the Gaussian error linear unit. */
     static final float GELU_K = 1.702f;
 
     private Kernels() {
     }
 
-    static boolean fast(INDArray... arrays) {
+    /** True when every array is contiguous float32, the case the loops here handle. */
+    public static boolean fast(INDArray... arrays) {
         for (INDArray a : arrays) {
-            if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.elementWiseStride() != 1) {
+            // ND4J calls a 1-D view 'f'-ordered; for a vector the order does not matter
+            boolean rowMajor = a.rank() <= 1 || a.ordering() == 'c';
+            if (a.dataType() != DataType.FLOAT || !rowMajor || a.elementWiseStride() != 1) {
                 return false;
             }
         }
@@ -46,24 +49,6 @@ final class Kernels {
         int n = (int) out.length();
         for (int i = 0; i < n; i++) {
             fo.put(i, fa.get(i) + fb.get(i));
-        }
-    }
-
-    /** x[r, j] += bias[j] for every row r. */
-    static void addRowVector(INDArray x, INDArray bias) {
-        if (!fast(x, bias)) {
-            x.addiRowVector(bias);
-            return;
-        }
-        FloatBuffer fx = floats(x), fb = floats(bias);
-        int rows = (int) x.rows(), cols = (int) x.columns();
-        float[] b = new float[cols];
-        fb.get(0, b, 0, cols);
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            for (int j = 0; j < cols; j++) {
-                fx.put(base + j, fx.get(base + j) + b[j]);
-            }
         }
     }
 
@@ -146,6 +131,29 @@ final class Kernels {
         for (int i = 0; i < n; i++) {
             float s = fs.get(i);
             fd.put(i, fd.get(i) * (s + GELU_K * fx.get(i) * s * (1 - s)));
+        }
+    }
+
+    /**
+     * One AdamW step in a single pass, for float32 (pretraining.AdamW composes the same from ND4J
+     * ops for other types). For each element: decoupled weight decay p -= lr·wd·mask·p; moments
+     * m = β1·m + (1−β1)·g and v = β2·v + (1−β2)·g²; then p -= stepSize · m / (√v + ε), where stepSize
+     * = lr·√(1−β2^t)/(1−β1^t) corrects both moments' bias towards zero, as ND4J's AdamUpdater does.
+     */
+    public static void adamW(INDArray params, INDArray grads, INDArray decayMask, INDArray m, INDArray v,
+                             double lr, double beta1, double beta2, double eps, double weightDecay, long t) {
+        FloatBuffer fp = floats(params), fg = floats(grads), fmask = floats(decayMask), fm = floats(m), fv = floats(v);
+        float decay = (float) (lr * weightDecay), b1 = (float) beta1, b2 = (float) beta2, e = (float) eps;
+        float stepSize = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        int n = (int) params.length();
+        for (int i = 0; i < n; i++) {
+            float g = fg.get(i), p = fp.get(i);
+            p -= decay * fmask.get(i) * p;
+            float mi = b1 * fm.get(i) + (1 - b1) * g;
+            float vi = b2 * fv.get(i) + (1 - b2) * g * g;
+            fm.put(i, mi);
+            fv.put(i, vi);
+            fp.put(i, p - stepSize * mi / ((float) Math.sqrt(vi) + e));
         }
     }
 }

@@ -30,10 +30,10 @@ final class Mlp {
         hidden = ws.get(name + ".hidden", n, 4 * c);
         sigmoid = ws.get(name + ".sigmoid", n, 4 * c);
         activated = ws.get(name + ".activated", n, 4 * c);
-        fc.forward(x, hidden);
+        fc.forward(x, hidden, ws);
         Kernels.geluForward(hidden, sigmoid, activated);
         INDArray out = ws.get(name + ".out", n, c);
-        proj.forward(activated, out);
+        proj.forward(activated, out, ws);
         dropout.forward(out, training, ws);
         return out;
     }

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
+import tinyfm.model.Kernels;
 
 /**
  * Adam with decoupled weight decay, applied to one contiguous range of the flat parameter array.
@@ -49,6 +50,10 @@ public final class AdamW {
             return;
         }
         t++;
+        if (Kernels.fast(params, grads, decayMask, m, v)) {
+            Kernels.adamW(params, grads, decayMask, m, v, lr, beta1, beta2, EPS, weightDecay, t);
+            return;
+        }
         // decoupled weight decay: shrink the matrices a little, independently of the gradient
         if (weightDecay > 0) {
             scratch.assign(params).muli(decayMask).muli(lr * weightDecay);

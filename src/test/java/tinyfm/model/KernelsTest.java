@@ -33,7 +33,6 @@ class KernelsTest {
     void floatLoopsMatchComposedOps() {
         Nd4j.getRandom().setSeed(3);
         same("add", 1, a -> { Kernels.add(a[0], a[1], a[2]); return new INDArray[] {a[2]}; }, random(4, 6), random(4, 6), random(4, 6));
-        same("addRowVector", 1, a -> { Kernels.addRowVector(a[0], a[1]); return new INDArray[] {a[0]}; }, random(4, 6), random(6));
         same("maskFuture", 1, a -> { Kernels.maskFuture(a[0], T, -1e9); return new INDArray[] {a[0]}; }, random(3 * T, T));
         same("softmaxBackward", 1, a -> { Kernels.softmaxBackward(a[0], a[1], 0.5, a[2], T); return new INDArray[] {a[2]}; },
                 random(2 * T, T), random(2 * T, T), random(2 * T, T));
