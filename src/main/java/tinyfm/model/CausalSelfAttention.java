@@ -1,8 +1,6 @@
 package tinyfm.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Multi-head self-attention with a causal mask: each position mixes in information from itself and
@@ -14,7 +12,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * copied out and back (see {@link Blas.Matrix}).
  */
 final class CausalSelfAttention {
-    private static final double MASKED = -1e9;
     final Linear qkv;   // C -> 3C: queries, keys and values in one matrix product
     final Linear proj;  // C -> C: mixes the heads back together
     private final Dropout dropout;
@@ -43,17 +40,16 @@ final class CausalSelfAttention {
         this.time = time;
         long n = x.rows(), c = x.columns();
         qkvOut = ws.get(name + ".qkvOut", n, 3 * c);
-        qkv.forward(x, qkvOut, ws);
-        // scores[b, h, t, s] = q[t] · k[s] / sqrt(D); a future position s > t gets (almost) -inf
+        qkv.forward(x, qkvOut);
+        // scores[b, h, t, s] = q[t] · k[s] / sqrt(D); softmax over s <= t turns them into weights
         INDArray scores = ws.get(name + ".scores", (long) batch * heads * time, time);
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 Blas.gemm(false, true, scale, query(b, h), key(b, h), 0, scoresOf(scores, b, h));
             }
         }
-        Kernels.maskFuture(scores, time, MASKED);
         probs = ws.get(name + ".probs", (long) batch * heads * time, time);
-        Nd4j.exec(new SoftMax(scores, probs, 1));
+        Kernels.causalSoftmax(scores, probs, time);
         // each head's output goes straight into its D columns of merged [N, C]
         merged = ws.get(name + ".merged", n, c);
         for (int b = 0; b < batch; b++) {
@@ -62,7 +58,7 @@ final class CausalSelfAttention {
             }
         }
         INDArray out = ws.get(name + ".out", n, c);
-        proj.forward(merged, out, ws);
+        proj.forward(merged, out);
         dropout.forward(out, training, ws);
         return out;
     }

@@ -23,9 +23,13 @@ final class FusedLayerNorm {
         return true;
     }
 
+    private static float[] scratch(float[] old, int n) {
+        return old != null && old.length == n ? old : new float[n];
+    }
+
     private static float[] read(INDArray a, float[] into) {
         int n = (int) a.length();
-        float[] out = into != null && into.length == n ? into : new float[n];
+        float[] out = scratch(into, n);
         a.data().asNioFloat().get(0, out, 0, n);
         return out;
     }
@@ -36,29 +40,31 @@ final class FusedLayerNorm {
 
     void forward(INDArray input, float[] gain, float[] bias, double eps, INDArray out, INDArray xhat, INDArray rstdOut) {
         int n = (int) input.rows(), c = (int) input.columns();
-        x = read(input, x);
-        y = y != null && y.length == x.length ? y : new float[x.length];
-        h = h != null && h.length == x.length ? h : new float[x.length];
-        rstd = rstd != null && rstd.length == n ? rstd : new float[n];
-        for (int r = 0; r < n; r++) {
-            int base = r * c;
-            float sum = 0;
-            for (int j = 0; j < c; j++) {
-                sum += x[base + j];
+        float[] x = this.x = read(input, this.x);
+        float[] y = this.y = scratch(this.y, x.length);
+        float[] h = this.h = scratch(this.h, x.length);
+        float[] rstd = this.rstd = scratch(this.rstd, n);
+        Halves.run(n, (long) n * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                float sum = 0;
+                for (int j = 0; j < c; j++) {
+                    sum += x[base + j];
+                }
+                float mean = sum / c, sq = 0;
+                for (int j = 0; j < c; j++) {
+                    float d = x[base + j] - mean;
+                    sq += d * d;
+                }
+                float inv = (float) (1.0 / Math.sqrt(sq / c + eps));
+                rstd[r] = inv;
+                for (int j = 0; j < c; j++) {
+                    float v = (x[base + j] - mean) * inv;
+                    h[base + j] = v;
+                    y[base + j] = v * gain[j] + bias[j];
+                }
             }
-            float mean = sum / c, sq = 0;
-            for (int j = 0; j < c; j++) {
-                float d = x[base + j] - mean;
-                sq += d * d;
-            }
-            float inv = (float) (1.0 / Math.sqrt(sq / c + eps));
-            rstd[r] = inv;
-            for (int j = 0; j < c; j++) {
-                float v = (x[base + j] - mean) * inv;
-                h[base + j] = v;
-                y[base + j] = v * gain[j] + bias[j];
-            }
-        }
+        });
         write(y, out);
         write(h, xhat);
         write(rstd, rstdOut);
@@ -67,26 +73,34 @@ final class FusedLayerNorm {
     /** Returns {dGain, dBias} to add to the parameter gradients; writes dL/dx into dx. */
     float[][] backward(INDArray dout, INDArray xhat, INDArray rstdIn, float[] gain, INDArray dx) {
         int n = (int) dout.rows(), c = (int) dout.columns();
-        g = read(dout, g);
-        h = read(xhat, h);
-        rstd = read(rstdIn, rstd);
-        y = y != null && y.length == g.length ? y : new float[g.length];
+        float[] g = this.g = read(dout, this.g);
+        float[] h = this.h = read(xhat, this.h);
+        float[] rstd = this.rstd = read(rstdIn, this.rstd);
+        float[] y = this.y = scratch(this.y, g.length);
+        Halves.run(n, (long) n * c, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                float meanG = 0, meanGH = 0;
+                for (int j = 0; j < c; j++) {
+                    float scaled = g[base + j] * gain[j];
+                    meanG += scaled;
+                    meanGH += scaled * h[base + j];
+                }
+                meanG /= c;
+                meanGH /= c;
+                float inv = rstd[r];
+                for (int j = 0; j < c; j++) {
+                    y[base + j] = inv * (g[base + j] * gain[j] - meanG - h[base + j] * meanGH);
+                }
+            }
+        });
+        // the parameter gradients sum over rows, in one fixed order
         float[] dGain = new float[c], dBias = new float[c];
         for (int r = 0; r < n; r++) {
             int base = r * c;
-            float meanG = 0, meanGH = 0;
             for (int j = 0; j < c; j++) {
-                float gj = g[base + j], hj = h[base + j], scaled = gj * gain[j];
-                meanG += scaled;
-                meanGH += scaled * hj;
-                dGain[j] += gj * hj;
-                dBias[j] += gj;
-            }
-            meanG /= c;
-            meanGH /= c;
-            float inv = rstd[r];
-            for (int j = 0; j < c; j++) {
-                y[base + j] = inv * (g[base + j] * gain[j] - meanG - h[base + j] * meanGH);
+                dGain[j] += g[base + j] * h[base + j];
+                dBias[j] += g[base + j];
             }
         }
         write(y, dx);

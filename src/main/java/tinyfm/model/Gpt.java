@@ -199,7 +199,7 @@ public final class Gpt {
                 Block block = blocks.get(i);
                 INDArray a = block.ln1.forward(x, stepWs);
                 INDArray qkv = stepWs.get("qkv", 1, 3 * c);
-                block.attention.qkv.forward(a, qkv, stepWs);
+                block.attention.qkv.forward(a, qkv);
                 INDArray parts = qkv.reshape('c', 3, h, d);
                 keys[i].get(NDArrayIndex.all(), NDArrayIndex.point(position), NDArrayIndex.all()).assign(parts.slice(1));
                 values[i].get(NDArrayIndex.all(), NDArrayIndex.point(position), NDArrayIndex.all()).assign(parts.slice(2));
@@ -210,7 +210,7 @@ public final class Gpt {
                 INDArray probs = Nd4j.exec(new SoftMax(scores, scores.ulike(), 2))[0];
                 INDArray attended = Nd4j.matmul(probs, v);                            // [H, 1, D]
                 INDArray attnOut = stepWs.get("attnOut", 1, c);
-                block.attention.proj.forward(attended.reshape('c', 1, c), attnOut, stepWs);
+                block.attention.proj.forward(attended.reshape('c', 1, c), attnOut);
                 INDArray mid = stepWs.get("mid", 1, c);
                 mid.assign(x).addi(attnOut);
                 INDArray mlpOut = block.mlp.forward(block.ln2.forward(mid, stepWs), false, stepWs);

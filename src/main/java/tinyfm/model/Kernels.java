@@ -4,8 +4,10 @@ import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The elementwise steps of the model, each as one pass over float32 memory. Composed of ND4J ops,
@@ -47,33 +49,68 @@ public final class Kernels {
         }
         FloatBuffer fa = floats(a), fb = floats(b), fo = floats(out);
         int n = (int) out.length();
-        for (int i = 0; i < n; i++) {
-            fo.put(i, fa.get(i) + fb.get(i));
+        Halves.run(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                fo.put(i, fa.get(i) + fb.get(i));
+            }
+        });
+    }
+
+    /** Every row of x becomes a copy of row (a vector of x's width). */
+    static void fillRows(INDArray x, INDArray row) {
+        if (!fast(x, row)) {
+            x.assign(row.reshape(1, row.length()).broadcast(x.shape()));
+            return;
         }
+        FloatBuffer fx = floats(x);
+        int rows = (int) x.rows(), cols = (int) x.columns();
+        float[] values = new float[cols];
+        floats(row).get(0, values, 0, cols);
+        Halves.run(rows, (long) rows * cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                fx.put(r * cols, values, 0, cols);
+            }
+        });
     }
 
     /**
-     * The causal mask: in scores [rows, T], row r is query position t = r mod T, and every key
-     * position s > t is set to {@code masked}, so softmax gives it zero weight.
+     * Causal softmax over the last axis of scores [rows, T], where row r is query position t = r mod T:
+     * probs[r, s] = exp(scores[r, s] − max) / Σ exp(...) over the past and present, s ≤ t, and exactly
+     * 0 for the future, s > t. This is the mask that lets one pass train every position at once.
      */
-    static void maskFuture(INDArray scores, int time, double masked) {
-        INDArray rows = scores.reshape('c', scores.length() / time, time);
-        if (!fast(rows)) {
-            for (int t = 0; t < time - 1; t++) {
-                rows.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(t, time, rows.rows()),
-                        org.nd4j.linalg.indexing.NDArrayIndex.interval(t + 1, time)).assign(masked);
+    static void causalSoftmax(INDArray scores, INDArray probs, int time) {
+        long rows = scores.length() / time;
+        INDArray s2 = scores.reshape('c', rows, time), p2 = probs.reshape('c', rows, time);
+        if (!fast(s2, p2)) {
+            for (int t = 0; t < time - 1; t++) {  // rows t, t + T, t + 2T, ...: hide columns after t
+                s2.get(NDArrayIndex.interval(t, time, rows), NDArrayIndex.interval(t + 1, time)).assign(Double.NEGATIVE_INFINITY);
             }
+            Nd4j.exec(new SoftMax(s2, p2, 1));
             return;
         }
-        FloatBuffer f = floats(rows);
-        int n = (int) rows.rows();
-        float m = (float) masked;
-        for (int r = 0; r < n; r++) {
-            int t = r % time, base = r * time;
-            for (int s = t + 1; s < time; s++) {
-                f.put(base + s, m);
+        FloatBuffer fs = floats(s2), fp = floats(p2);
+        Halves.run((int) rows, scores.length(), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * time, last = r % time;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j <= last; j++) {
+                    max = Math.max(max, fs.get(base + j));
+                }
+                float sum = 0;
+                for (int j = 0; j <= last; j++) {
+                    float e = (float) Math.exp(fs.get(base + j) - max);
+                    fp.put(base + j, e);
+                    sum += e;
+                }
+                float inv = 1 / sum;
+                for (int j = 0; j <= last; j++) {
+                    fp.put(base + j, fp.get(base + j) * inv);
+                }
+                for (int j = last + 1; j < time; j++) {
+                    fp.put(base + j, 0);
+                }
             }
-        }
+        });
     }
 
     /**
@@ -90,16 +127,18 @@ public final class Kernels {
         }
         FloatBuffer fp = floats(p2), fdp = floats(dp2), fds = floats(ds2);
         float k = (float) scale;
-        for (int r = 0; r < rows; r++) {
-            int base = (int) (r * time);
-            float dot = 0;
-            for (int s = 0; s < time; s++) {
-                dot += fp.get(base + s) * fdp.get(base + s);
+        Halves.run((int) rows, p.length(), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * time;
+                float dot = 0;
+                for (int s = 0; s < time; s++) {
+                    dot += fp.get(base + s) * fdp.get(base + s);
+                }
+                for (int s = 0; s < time; s++) {
+                    fds.put(base + s, k * fp.get(base + s) * (fdp.get(base + s) - dot));
+                }
             }
-            for (int s = 0; s < time; s++) {
-                fds.put(base + s, k * fp.get(base + s) * (fdp.get(base + s) - dot));
-            }
-        }
+        });
     }
 
     /** activated = GELU(x); keeps sig = sigmoid(1.702 x), from which the backward pass needs no exp. */
@@ -111,13 +150,17 @@ public final class Kernels {
         }
         FloatBuffer fx = floats(x), fs = floats(sig), fa = floats(activated);
         int n = (int) x.length();
-        for (int i = 0; i < n; i++) {
-            fs.put(i, GELU_K * fx.get(i));
-        }
+        Halves.run(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                fs.put(i, GELU_K * fx.get(i));
+            }
+        });
         Nd4j.exec(new Sigmoid(sig, sig));
-        for (int i = 0; i < n; i++) {
-            fa.put(i, fx.get(i) * fs.get(i));
-        }
+        Halves.run(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                fa.put(i, fx.get(i) * fs.get(i));
+            }
+        });
     }
 
     /** dx *= GELU'(x) = s + 1.702 · x · s · (1 − s), with s = sigmoid(1.702 x) from the forward pass. */
@@ -128,10 +171,12 @@ public final class Kernels {
         }
         FloatBuffer fx = floats(x), fs = floats(sig), fd = floats(dx);
         int n = (int) x.length();
-        for (int i = 0; i < n; i++) {
-            float s = fs.get(i);
-            fd.put(i, fd.get(i) * (s + GELU_K * fx.get(i) * s * (1 - s)));
-        }
+        Halves.run(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float s = fs.get(i);
+                fd.put(i, fd.get(i) * (s + GELU_K * fx.get(i) * s * (1 - s)));
+            }
+        });
     }
 
     /**
@@ -146,14 +191,16 @@ public final class Kernels {
         float decay = (float) (lr * weightDecay), b1 = (float) beta1, b2 = (float) beta2, e = (float) eps;
         float stepSize = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
         int n = (int) params.length();
-        for (int i = 0; i < n; i++) {
-            float g = fg.get(i), p = fp.get(i);
-            p -= decay * fmask.get(i) * p;
-            float mi = b1 * fm.get(i) + (1 - b1) * g;
-            float vi = b2 * fv.get(i) + (1 - b2) * g * g;
-            fm.put(i, mi);
-            fv.put(i, vi);
-            fp.put(i, p - stepSize * mi / ((float) Math.sqrt(vi) + e));
-        }
+        Halves.run(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float g = fg.get(i), p = fp.get(i);
+                p -= decay * fmask.get(i) * p;
+                float mi = b1 * fm.get(i) + (1 - b1) * g;
+                float vi = b2 * fv.get(i) + (1 - b2) * g * g;
+                fm.put(i, mi);
+                fv.put(i, vi);
+                fp.put(i, p - stepSize * mi / ((float) Math.sqrt(vi) + e));
+            }
+        });
     }
 }

@@ -12,9 +12,9 @@ final class Linear {
         this.bias = b.add(name + ".bias", Parameters.Init.ZEROS, 0, false, out);
     }
 
-    void forward(INDArray x, INDArray out, Workspace ws) {
-        // every row gets the same bias: out = ones · bias^T, a rank-1 product, then out += x W
-        Blas.gemm(true, false, 1, ws.ones(x.rows()), bias.value.reshape(1, bias.value.length()), 0, out);
+    void forward(INDArray x, INDArray out) {
+        // every row starts as the bias, then the product is added to it: out = bias + x W
+        Kernels.fillRows(out, bias.value);
         Blas.gemm(false, false, 1, x, weight.value, 1, out);
     }
 

@@ -30,10 +30,10 @@ final class Mlp {
         hidden = ws.get(name + ".hidden", n, 4 * c);
         sigmoid = ws.get(name + ".sigmoid", n, 4 * c);
         activated = ws.get(name + ".activated", n, 4 * c);
-        fc.forward(x, hidden, ws);
+        fc.forward(x, hidden);
         Kernels.geluForward(hidden, sigmoid, activated);
         INDArray out = ws.get(name + ".out", n, c);
-        proj.forward(activated, out, ws);
+        proj.forward(activated, out);
         dropout.forward(out, training, ws);
         return out;
     }

@@ -33,7 +33,8 @@ class KernelsTest {
     void floatLoopsMatchComposedOps() {
         Nd4j.getRandom().setSeed(3);
         same("add", 1, a -> { Kernels.add(a[0], a[1], a[2]); return new INDArray[] {a[2]}; }, random(4, 6), random(4, 6), random(4, 6));
-        same("maskFuture", 1, a -> { Kernels.maskFuture(a[0], T, -1e9); return new INDArray[] {a[0]}; }, random(3 * T, T));
+        same("fillRows", 1, a -> { Kernels.fillRows(a[0], a[1]); return new INDArray[] {a[0]}; }, random(4, 6), random(6));
+        same("causalSoftmax", 1, a -> { Kernels.causalSoftmax(a[0], a[1], T); return new INDArray[] {a[1]}; }, random(3 * T, T), random(3 * T, T));
         same("softmaxBackward", 1, a -> { Kernels.softmaxBackward(a[0], a[1], 0.5, a[2], T); return new INDArray[] {a[2]}; },
                 random(2 * T, T), random(2 * T, T), random(2 * T, T));
         same("geluForward", 2, a -> { Kernels.geluForward(a[0], a[1], a[2]); return new INDArray[] {a[1], a[2]}; }, random(4, 8), random(4, 8), random(4, 8));
@@ -42,14 +43,53 @@ class KernelsTest {
     }
 
     @Test
-    void maskLeavesThePastAndHidesTheFuture() {
-        INDArray scores = Nd4j.ones(DataType.DOUBLE, 2 * T, T);
-        Kernels.maskFuture(scores, T, -1e9);
-        for (int r = 0; r < 2 * T; r++) {
-            for (int s = 0; s < T; s++) {
-                double expected = s <= r % T ? 1 : -1e9;
-                assertTrue(scores.getDouble(r, s) == expected, "row " + r + " column " + s);
+    void loopsSplitAcrossTwoThreadsMatchToo() {
+        Nd4j.getRandom().setSeed(4);
+        int rows = 2 * (int) Halves.MIN_WORK / T;  // enough work for Halves to split
+        same("add", 1, a -> { Kernels.add(a[0], a[1], a[2]); return new INDArray[] {a[2]}; }, random(rows, T), random(rows, T), random(rows, T));
+        same("fillRows", 1, a -> { Kernels.fillRows(a[0], a[1]); return new INDArray[] {a[0]}; }, random(rows, T), random(T));
+        same("softmaxBackward", 1, a -> { Kernels.softmaxBackward(a[0], a[1], 0.5, a[2], T); return new INDArray[] {a[2]}; },
+                random(rows, T), random(rows, T), random(rows, T));
+        same("causalSoftmax", 1, a -> { Kernels.causalSoftmax(a[0], a[1], T); return new INDArray[] {a[1]}; }, random(rows, T), random(rows, T));
+        same("geluForward", 2, a -> { Kernels.geluForward(a[0], a[1], a[2]); return new INDArray[] {a[1], a[2]}; }, random(rows, T), random(rows, T), random(rows, T));
+        same("geluBackward", 1, a -> { Kernels.geluBackward(a[0], a[1], a[2]); return new INDArray[] {a[2]}; },
+                random(rows, T), Nd4j.rand(DataType.DOUBLE, rows, T), random(rows, T));
+    }
+
+    @Test
+    void halvesCoverEveryIndexOnceAndPassOnFailures() {
+        int n = 100_001;
+        int[] hits = new int[n];
+        Halves.run(n, n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                hits[i]++;
             }
+        });
+        for (int i = 0; i < n; i++) {
+            assertTrue(hits[i] == 1, "index " + i + " ran " + hits[i] + " times");
+        }
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () ->
+                Halves.run(n, n, (from, to) -> {
+                    if (from > 0) {
+                        throw new IllegalStateException("helper half failed");
+                    }
+                }));
+        assertTrue(e.getMessage().equals("helper half failed"));
+        Halves.run(n, n, (from, to) -> { });  // and the helper still works afterwards
+    }
+
+    @Test
+    void causalSoftmaxGivesTheFutureNoWeight() {
+        INDArray scores = Nd4j.randn(DataType.FLOAT, 2 * T, T), probs = scores.ulike();
+        Kernels.causalSoftmax(scores, probs, T);
+        for (int r = 0; r < 2 * T; r++) {
+            double sum = 0;
+            for (int s = 0; s < T; s++) {
+                double p = probs.getDouble(r, s);
+                assertTrue(s <= r % T ? p > 0 : p == 0, "row " + r + " column " + s + ": " + p);
+                sum += p;
+            }
+            assertTrue(Math.abs(sum - 1) < 1e-5, "row " + r + " sums to " + sum);
         }
     }
 }
