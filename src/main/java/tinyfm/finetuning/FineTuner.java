@@ -111,18 +111,20 @@ public final class FineTuner {
         double bestAccuracy = -1, bestEpoch = 0;
         INDArray bestBody = null, bestHead = null;
         Metrics bestMetrics = null;
-        int stepsPerEpoch = (x.size() + config.batchSize() - 1) / config.batchSize();
+        int stepsPerEpoch = (x.size() + config.batchSize() - 1) / config.batchSize();  // as many as lengthGroupedBatches makes
         int evalEvery = Math.max(1, (stepsPerEpoch + config.evalsPerEpoch() - 1) / config.evalsPerEpoch());
         int totalSteps = stepsPerEpoch * config.epochs(), step = 0;
         for (int epoch = 1; epoch <= config.epochs() && seconds < config.budgetSeconds(); epoch++) {
             long trainFrom = trainableFrom(body, epoch);
             boolean trainBody = trainFrom < bodySize;
-            int[] order = shuffled(x.size(), random);
+            List<int[]> epochBatches = lengthGroupedBatches(x, config.batchSize(), random);
             double lossSum = 0;
             int batches = 0, inEpoch = 0;
-            for (int start = 0; start < order.length && seconds < config.budgetSeconds(); start += config.batchSize()) {
+            for (int[] idx : epochBatches) {
+                if (seconds >= config.budgetSeconds()) {
+                    break;
+                }
                 long t0 = System.nanoTime();
-                int[] idx = Arrays.copyOfRange(order, start, Math.min(order.length, start + config.batchSize()));
                 List<int[]> bx = new ArrayList<>();
                 int[] by = new int[idx.length];
                 for (int i = 0; i < idx.length; i++) {
@@ -148,7 +150,7 @@ public final class FineTuner {
                 lossSum += out.loss();
                 batches++;
                 seconds += (System.nanoTime() - t0) / 1e9;
-                boolean endOfEpoch = start + config.batchSize() >= order.length;
+                boolean endOfEpoch = inEpoch == epochBatches.size();
                 if (inEpoch % evalEvery != 0 && !endOfEpoch && seconds < config.budgetSeconds()) {
                     continue;
                 }
@@ -186,6 +188,33 @@ public final class FineTuner {
         };
     }
 
+    /** How many batches' worth of shuffled examples are sorted by length together. */
+    static final int LENGTH_WINDOW = 32;
+
+    /**
+     * One epoch's batches, as index lists: the examples are shuffled, then sorted by length within
+     * windows of {@link #LENGTH_WINDOW} batches and cut into batches, and the batches are shuffled
+     * again. A batch then holds texts of similar length, so little of it is padding, and each epoch
+     * still sees the examples in a new random order.
+     */
+    static List<int[]> lengthGroupedBatches(List<int[]> x, int batchSize, SplittableRandom random) {
+        int[] order = shuffled(x.size(), random);
+        List<int[]> batches = new ArrayList<>();
+        for (int w = 0; w < order.length; w += LENGTH_WINDOW * batchSize) {
+            int[] window = Arrays.stream(order, w, Math.min(order.length, w + LENGTH_WINDOW * batchSize)).boxed()
+                    .sorted(java.util.Comparator.comparingInt(i -> x.get(i).length)).mapToInt(Integer::intValue).toArray();
+            for (int start = 0; start < window.length; start += batchSize) {
+                batches.add(Arrays.copyOfRange(window, start, Math.min(window.length, start + batchSize)));
+            }
+        }
+        int[] batchOrder = shuffled(batches.size(), random);
+        List<int[]> shuffledBatches = new ArrayList<>();
+        for (int i : batchOrder) {
+            shuffledBatches.add(batches.get(i));
+        }
+        return shuffledBatches;
+    }
+
     private static int[] shuffled(int n, SplittableRandom random) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
@@ -203,14 +232,18 @@ public final class FineTuner {
     public static Metrics evaluate(Classifier classifier, Tokenizer tokenizer, List<String> labels, List<Example> examples) {
         int context = classifier.body().config().contextLength();
         int[] truth = new int[examples.size()], predicted = new int[examples.size()];
+        List<int[]> encoded = examples.stream().map(e -> encode(tokenizer, e.text(), context)).toList();
+        // in order of length, so each batch holds texts of similar length and little padding
+        int[] byLength = java.util.stream.IntStream.range(0, examples.size()).boxed()
+                .sorted(java.util.Comparator.comparingInt(i -> encoded.get(i).length)).mapToInt(Integer::intValue).toArray();
         int batchSize = 32;
-        for (int start = 0; start < examples.size(); start += batchSize) {
-            List<Example> part = examples.subList(start, Math.min(examples.size(), start + batchSize));
-            List<int[]> bx = part.stream().map(e -> encode(tokenizer, e.text(), context)).toList();
+        for (int start = 0; start < byLength.length; start += batchSize) {
+            int[] part = Arrays.copyOfRange(byLength, start, Math.min(byLength.length, start + batchSize));
+            List<int[]> bx = Arrays.stream(part).mapToObj(encoded::get).toList();
             INDArray probs = classifier.forward(batch(bx, null, tokenizer, context), false, false, false).probabilities();
-            for (int i = 0; i < part.size(); i++) {
-                truth[start + i] = labels.indexOf(part.get(i).label());
-                predicted[start + i] = probs.getRow(i).argMax().getInt(0);
+            for (int i = 0; i < part.length; i++) {
+                truth[part[i]] = labels.indexOf(examples.get(part[i]).label());
+                predicted[part[i]] = probs.getRow(i).argMax().getInt(0);
             }
         }
         return Metrics.of(labels, truth, predicted);

@@ -12,10 +12,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * long preparing a call as OpenBLAS spends computing it; calling {@code cblas_sgemm} directly made
  * each product about twice as fast (see README, Performance).
  *
+ * <p>OpenBLAS runs on one thread; a large product is split into two halves that run at once (see
+ * {@link Halves}), and attention runs its many small per-head products two at a time. Letting
+ * OpenBLAS split the small products itself made them slower than one thread.
+ *
  * <p>A {@link Matrix} may be any block of rows and columns inside a row-major array, which is how
  * attention reads each head's queries, keys and values in place, without copying them out.
  */
 final class Blas {
+    /** Below this many multiply-adds (m·n·k), a product runs whole on the calling thread. */
+    static final long SPLIT_WORK = 1 << 20;
+
+    static {
+        openblas_nolapack.blas_set_num_threads(1);
+    }
+
     private Blas() {
     }
 
@@ -48,6 +59,16 @@ final class Blas {
         if (k != kb || c.rows != m || c.cols != n) {
             throw new IllegalArgumentException("gemm shapes do not match: " + m + "x" + k + " times " + kb + "x" + n + " into " + c.rows + "x" + c.cols);
         }
+        if ((long) m * n * k >= SPLIT_WORK && Math.max(m, n) >= 2) {
+            splitInHalves(transA, transB, alpha, a, b, beta, c, m, n);
+        } else {
+            gemmWhole(transA, transB, alpha, a, b, beta, c);
+        }
+    }
+
+    /** The same product, whole, on the calling thread: for callers that run many small products in parallel themselves. */
+    static void gemmWhole(boolean transA, boolean transB, double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        int m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols, n = transB ? b.rows : b.cols;
         DataType type = c.array.dataType();
         if (a.array.dataType() != type || b.array.dataType() != type) {
             throw new IllegalArgumentException("gemm needs one data type, got " + a.array.dataType() + ", " + b.array.dataType() + ", " + type);
@@ -62,6 +83,23 @@ final class Blas {
         } else {
             throw new IllegalArgumentException("gemm supports FLOAT and DOUBLE, got " + type);
         }
+    }
+
+    /** Splits C's rows (or, when it is wider than tall, its columns) in two; each half is an independent product. */
+    private static void splitInHalves(boolean transA, boolean transB, double alpha, Matrix a, Matrix b, double beta, Matrix c, int m, int n) {
+        boolean byRows = m >= n;
+        Halves.run(2, Halves.MIN_WORK, (from, to) -> {
+            for (int half = from; half < to; half++) {
+                int size = byRows ? m : n, start = half == 0 ? 0 : size / 2, count = half == 0 ? size / 2 : size - size / 2;
+                if (byRows) {  // rows of op(A) and of C
+                    Matrix aPart = transA ? a.block(0, start, a.rows, count) : a.block(start, 0, count, a.cols);
+                    gemmWhole(transA, transB, alpha, aPart, b, beta, c.block(start, 0, count, c.cols));
+                } else {       // columns of op(B) and of C
+                    Matrix bPart = transB ? b.block(start, 0, count, b.cols) : b.block(0, start, b.rows, count);
+                    gemmWhole(transA, transB, alpha, a, bPart, beta, c.block(0, start, c.rows, count));
+                }
+            }
+        });
     }
 
     // A view's buffer already starts at the view's first element, so only the block's own offset is added.

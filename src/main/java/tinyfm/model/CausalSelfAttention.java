@@ -43,24 +43,29 @@ final class CausalSelfAttention {
         qkv.forward(x, qkvOut);
         // scores[b, h, t, s] = q[t] · k[s] / sqrt(D); softmax over s <= t turns them into weights
         INDArray scores = ws.get(name + ".scores", (long) batch * heads * time, time);
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                Blas.gemm(false, true, scale, query(b, h), key(b, h), 0, scoresOf(scores, b, h));
-            }
-        }
+        eachHead((b, h) -> Blas.gemmWhole(false, true, scale, query(b, h), key(b, h), 0, scoresOf(scores, b, h)));
         probs = ws.get(name + ".probs", (long) batch * heads * time, time);
         Kernels.causalSoftmax(scores, probs, time);
         // each head's output goes straight into its D columns of merged [N, C]
         merged = ws.get(name + ".merged", n, c);
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                Blas.gemm(false, false, 1, scoresOf(probs, b, h), value(b, h), 0, headOf(merged, b, h));
-            }
-        }
+        eachHead((b, h) -> Blas.gemmWhole(false, false, 1, scoresOf(probs, b, h), value(b, h), 0, headOf(merged, b, h)));
         INDArray out = ws.get(name + ".out", n, c);
         proj.forward(merged, out);
         dropout.forward(out, training, ws);
         return out;
+    }
+
+    private interface HeadWork {
+        void run(int b, int h);
+    }
+
+    /** Runs work for every (sequence, head) pair; the pairs are independent, so two run at once. */
+    private void eachHead(HeadWork work) {
+        Halves.run(batch * heads, (long) batch * heads * time * time * headDim, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                work.run(p / heads, p % heads);
+            }
+        });
     }
 
     // Views into [N, 3C] (queries, keys and values of every head side by side) and [N, C]: head h of
@@ -95,23 +100,19 @@ final class CausalSelfAttention {
         INDArray dProbs = ws.get(name + ".dProbs", (long) batch * heads * time, time);
         INDArray dqkv = ws.get(name + ".dqkv", n, 3 * c);
         Blas.Matrix dAll = Blas.Matrix.of(dqkv);
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                Blas.gemm(false, true, 1, headOf(dMerged, b, h), value(b, h), 0, scoresOf(dProbs, b, h));
-                Blas.gemm(true, false, 1, scoresOf(probs, b, h), headOf(dMerged, b, h), 0,
-                        dAll.block(b * time, (2 * heads + h) * headDim, time, headDim));
-            }
-        }
+        eachHead((b, h) -> {
+            Blas.gemmWhole(false, true, 1, headOf(dMerged, b, h), value(b, h), 0, scoresOf(dProbs, b, h));
+            Blas.gemmWhole(true, false, 1, scoresOf(probs, b, h), headOf(dMerged, b, h), 0,
+                    dAll.block(b * time, (2 * heads + h) * headDim, time, headDim));
+        });
         INDArray dScores = ws.get(name + ".dScores", (long) batch * heads * time, time);
         Kernels.softmaxBackward(probs, dProbs, scale, dScores, time);
         // scores = q · k^T (the scale is already in dScores)
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                Blas.gemm(false, false, 1, scoresOf(dScores, b, h), key(b, h), 0, dAll.block(b * time, h * headDim, time, headDim));
-                Blas.gemm(true, false, 1, scoresOf(dScores, b, h), query(b, h), 0,
-                        dAll.block(b * time, (heads + h) * headDim, time, headDim));
-            }
-        }
+        eachHead((b, h) -> {
+            Blas.gemmWhole(false, false, 1, scoresOf(dScores, b, h), key(b, h), 0, dAll.block(b * time, h * headDim, time, headDim));
+            Blas.gemmWhole(true, false, 1, scoresOf(dScores, b, h), query(b, h), 0,
+                    dAll.block(b * time, (heads + h) * headDim, time, headDim));
+        });
         INDArray dx = ws.get(name + ".dx", n, c);
         qkv.backward(x, dqkv, dx, ws);
         return dx;

@@ -16,7 +16,7 @@ final class Halves {
     /** Below this much work the hand-off (a few microseconds) costs more than it saves. */
     static final long MIN_WORK = 32_768;
     /** How long the helper spins for the next task before it parks: kernels tend to come in bursts. */
-    private static final long SPIN_NANOS = 20_000;
+    private static final long SPIN_NANOS = 200_000;
 
     interface Body {
         void run(int from, int to);

@@ -75,6 +75,35 @@ class FineTunerTest {
     }
 
     @Test
+    void lengthGroupedBatchesCoverEveryExampleOnceWithLessPadding() {
+        java.util.SplittableRandom lengths = new java.util.SplittableRandom(3);
+        List<int[]> x = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> new int[1 + lengths.nextInt(120)]).toList();
+        List<int[]> batches = FineTuner.lengthGroupedBatches(x, 16, new java.util.SplittableRandom(9));
+        int[] seen = new int[x.size()];
+        long padded = 0, tokens = 0;
+        for (int[] batch : batches) {
+            assertTrue(batch.length <= 16);
+            int longest = 0;
+            for (int i : batch) {
+                seen[i]++;
+                longest = Math.max(longest, x.get(i).length);
+                tokens += x.get(i).length;
+            }
+            padded += (long) longest * batch.length;
+        }
+        for (int i = 0; i < seen.length; i++) {
+            assertEquals(1, seen[i], "example " + i);
+        }
+        assertEquals((x.size() + 15) / 16, batches.size());
+        // random batches of uniform lengths would be about half padding; grouped ones are a few percent
+        assertTrue(padded < 1.1 * tokens, "padded " + padded + " for " + tokens + " tokens");
+        List<int[]> again = FineTuner.lengthGroupedBatches(x, 16, new java.util.SplittableRandom(9));
+        for (int b = 0; b < batches.size(); b++) {
+            assertTrue(java.util.Arrays.equals(batches.get(b), again.get(b)), "same seed, same batches");
+        }
+    }
+
+    @Test
     void labelSubsetsAreStratifiedAndDeterministic() {
         List<Example> a = FineTuner.stratifiedSubset(threeClass.train(), 12, 5);
         assertEquals(a, FineTuner.stratifiedSubset(threeClass.train(), 12, 5));

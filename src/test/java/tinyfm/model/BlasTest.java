@@ -13,6 +13,25 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 class BlasTest {
     enum Type { FLOAT, DOUBLE }
 
+    /** Products this large are split into two halves on two threads; the result must not change. */
+    @ParameterizedTest
+    @EnumSource(Type.class)
+    void splitProductsMatchNd4jForEveryTranspose(Type t) {
+        DataType type = DataType.valueOf(t.name());
+        Nd4j.getRandom().setSeed(8);
+        for (int[] mkn : new int[][] {{301, 64, 70}, {9, 130, 1001}}) {  // taller than wide, then wider than tall
+            INDArray a = Nd4j.rand(type, mkn[0], mkn[1]), b = Nd4j.rand(type, mkn[1], mkn[2]), c = Nd4j.rand(type, mkn[0], mkn[2]);
+            assertTrue((long) mkn[0] * mkn[1] * mkn[2] >= Blas.SPLIT_WORK);
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    INDArray got = c.dup('c');
+                    Blas.gemm(ta, tb, 0.5, ta ? a.transpose().dup('c') : a, tb ? b.transpose().dup('c') : b, 2, got);
+                    assertTrue(a.mmul(b).muli(0.5).addi(c.mul(2)).equalsWithEps(got, 1e-4), "transA=" + ta + " transB=" + tb + " " + java.util.Arrays.toString(mkn));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Type.class)
     void matchesNd4jForEveryTransposeAndOnViews(Type t) {
