@@ -106,7 +106,7 @@ final class CausalSelfAttention {
                     dAll.block(b * time, (2 * heads + h) * headDim, time, headDim));
         });
         INDArray dScores = ws.get(name + ".dScores", (long) batch * heads * time, time);
-        Kernels.softmaxBackward(probs, dProbs, scale, dScores, time);
+        Kernels.causalSoftmaxBackward(probs, dProbs, scale, dScores, time);
         // scores = q · k^T (the scale is already in dScores)
         eachHead((b, h) -> {
             Blas.gemmWhole(false, false, 1, scoresOf(dScores, b, h), key(b, h), 0, dAll.block(b * time, h * headDim, time, headDim));

@@ -2,7 +2,6 @@ package tinyfm.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -100,19 +99,7 @@ public final class Gpt {
         INDArray posSum = ws.get("embedding.posSum", 1, time * c);
         dx.reshape('c', batch, time * c).sum(posSum, 0);
         positionEmbedding.grad.get(NDArrayIndex.interval(0, time), NDArrayIndex.all()).addi(posSum.reshape('c', time, c));
-        scatterAddRows(tokenEmbedding.grad, tokens, dx);
-    }
-
-    /** grad[ids[i]] += rows[i]: the backward pass of an embedding lookup, in a plain deterministic loop. */
-    private static void scatterAddRows(INDArray grad, int[] ids, INDArray rows) {
-        DataBuffer g = grad.data(), r = rows.data();
-        long gOff = grad.offset(), rOff = rows.offset(), c = rows.columns();
-        for (int i = 0; i < ids.length; i++) {
-            long gRow = gOff + ids[i] * c, rRow = rOff + i * c;
-            for (long j = 0; j < c; j++) {
-                g.put(gRow + j, g.getDouble(gRow + j) + r.getDouble(rRow + j));
-            }
-        }
+        Kernels.addRowsAt(tokenEmbedding.grad, tokens, dx);
     }
 
     /** Next-token logits for every position: [batch·time, V]. */

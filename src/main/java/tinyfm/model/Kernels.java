@@ -56,6 +56,30 @@ public final class Kernels {
         });
     }
 
+    /**
+     * grad[ids[i]] += rows[i] for every i: the backward pass of an embedding lookup, where a token
+     * that occurs several times collects the gradient of each occurrence. Each half of the columns
+     * is summed on its own thread, in the order of i, so the sums do not depend on the split.
+     */
+    static void addRowsAt(INDArray grad, int[] ids, INDArray rows) {
+        int c = (int) rows.columns();
+        if (!fast(grad, rows)) {
+            for (int i = 0; i < ids.length; i++) {
+                grad.getRow(ids[i]).addi(rows.getRow(i));
+            }
+            return;
+        }
+        FloatBuffer fg = floats(grad), fr = floats(rows);
+        Halves.run(c, (long) ids.length * c, (from, to) -> {
+            for (int i = 0; i < ids.length; i++) {
+                int g = ids[i] * c, r = i * c;
+                for (int j = from; j < to; j++) {
+                    fg.put(g + j, fg.get(g + j) + fr.get(r + j));
+                }
+            }
+        });
+    }
+
     /** Every row of x becomes a copy of row (a vector of x's width). */
     static void fillRows(INDArray x, INDArray row) {
         if (!fast(x, row)) {
@@ -114,10 +138,11 @@ public final class Kernels {
     }
 
     /**
-     * Softmax backward over the last axis of [rows, T]: dScores = scale · p ⊙ (dp − Σ(dp ⊙ p)).
+     * The backward pass of {@link #causalSoftmax}: dScores = scale · p ⊙ (dp − Σ(dp ⊙ p)) over the
+     * last axis of [rows, T]. The future has p = 0, so its gradient is 0 and the loops skip it.
      * Writes into dScores; p and dp are left as they are.
      */
-    static void softmaxBackward(INDArray p, INDArray dp, double scale, INDArray dScores, int time) {
+    static void causalSoftmaxBackward(INDArray p, INDArray dp, double scale, INDArray dScores, int time) {
         long rows = p.length() / time;
         INDArray p2 = p.reshape('c', rows, time), dp2 = dp.reshape('c', rows, time), ds2 = dScores.reshape('c', rows, time);
         if (!fast(p2, dp2, ds2)) {
@@ -129,13 +154,16 @@ public final class Kernels {
         float k = (float) scale;
         Halves.run((int) rows, p.length(), (from, to) -> {
             for (int r = from; r < to; r++) {
-                int base = r * time;
+                int base = r * time, last = r % time;
                 float dot = 0;
-                for (int s = 0; s < time; s++) {
+                for (int s = 0; s <= last; s++) {
                     dot += fp.get(base + s) * fdp.get(base + s);
                 }
-                for (int s = 0; s < time; s++) {
+                for (int s = 0; s <= last; s++) {
                     fds.put(base + s, k * fp.get(base + s) * (fdp.get(base + s) - dot));
+                }
+                for (int s = last + 1; s < time; s++) {
+                    fds.put(base + s, 0);
                 }
             }
         });

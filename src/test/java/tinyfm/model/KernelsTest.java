@@ -29,14 +29,23 @@ class KernelsTest {
         return Nd4j.randn(DataType.DOUBLE, shape);
     }
 
+    /** Rows of attention weights as causalSoftmax makes them: zero after position r mod T. */
+    private static INDArray causalProbabilities(int rows) {
+        INDArray p = Nd4j.create(DataType.DOUBLE, rows, T);
+        Kernels.causalSoftmax(random(rows, T), p, T);
+        return p;
+    }
+
     @Test
     void floatLoopsMatchComposedOps() {
         Nd4j.getRandom().setSeed(3);
         same("add", 1, a -> { Kernels.add(a[0], a[1], a[2]); return new INDArray[] {a[2]}; }, random(4, 6), random(4, 6), random(4, 6));
         same("fillRows", 1, a -> { Kernels.fillRows(a[0], a[1]); return new INDArray[] {a[0]}; }, random(4, 6), random(6));
+        int[] ids = {2, 0, 2, 2, 1};
+        same("addRowsAt", 1, a -> { Kernels.addRowsAt(a[0], ids, a[1]); return new INDArray[] {a[0]}; }, random(3, 6), random(5, 6));
         same("causalSoftmax", 1, a -> { Kernels.causalSoftmax(a[0], a[1], T); return new INDArray[] {a[1]}; }, random(3 * T, T), random(3 * T, T));
-        same("softmaxBackward", 1, a -> { Kernels.softmaxBackward(a[0], a[1], 0.5, a[2], T); return new INDArray[] {a[2]}; },
-                random(2 * T, T), random(2 * T, T), random(2 * T, T));
+        same("causalSoftmaxBackward", 1, a -> { Kernels.causalSoftmaxBackward(a[0], a[1], 0.5, a[2], T); return new INDArray[] {a[2]}; },
+                causalProbabilities(2 * T), random(2 * T, T), random(2 * T, T));
         same("geluForward", 2, a -> { Kernels.geluForward(a[0], a[1], a[2]); return new INDArray[] {a[1], a[2]}; }, random(4, 8), random(4, 8), random(4, 8));
         same("geluBackward", 1, a -> { Kernels.geluBackward(a[0], a[1], a[2]); return new INDArray[] {a[2]}; },
                 random(4, 8), Nd4j.rand(DataType.DOUBLE, 4, 8), random(4, 8));
@@ -48,8 +57,10 @@ class KernelsTest {
         int rows = 2 * (int) Halves.MIN_WORK / T;  // enough work for Halves to split
         same("add", 1, a -> { Kernels.add(a[0], a[1], a[2]); return new INDArray[] {a[2]}; }, random(rows, T), random(rows, T), random(rows, T));
         same("fillRows", 1, a -> { Kernels.fillRows(a[0], a[1]); return new INDArray[] {a[0]}; }, random(rows, T), random(T));
-        same("softmaxBackward", 1, a -> { Kernels.softmaxBackward(a[0], a[1], 0.5, a[2], T); return new INDArray[] {a[2]}; },
-                random(rows, T), random(rows, T), random(rows, T));
+        int[] manyIds = new java.util.Random(2).ints(rows, 0, 7).toArray();
+        same("addRowsAt", 1, a -> { Kernels.addRowsAt(a[0], manyIds, a[1]); return new INDArray[] {a[0]}; }, random(7, T), random(rows, T));
+        same("causalSoftmaxBackward", 1, a -> { Kernels.causalSoftmaxBackward(a[0], a[1], 0.5, a[2], T); return new INDArray[] {a[2]}; },
+                causalProbabilities(rows), random(rows, T), random(rows, T));
         same("causalSoftmax", 1, a -> { Kernels.causalSoftmax(a[0], a[1], T); return new INDArray[] {a[1]}; }, random(rows, T), random(rows, T));
         same("geluForward", 2, a -> { Kernels.geluForward(a[0], a[1], a[2]); return new INDArray[] {a[1], a[2]}; }, random(rows, T), random(rows, T), random(rows, T));
         same("geluBackward", 1, a -> { Kernels.geluBackward(a[0], a[1], a[2]); return new INDArray[] {a[2]}; },
