@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
             o.flush();
         });
         Benchmark.Machine m = bench.machine();
-        o.printf("Machine: %d cores, %s; BLAS %s, %s OpenMP threads, OMP_WAIT_POLICY=%s; sgemm 1024^2: %.0f GFLOP/s%n",
+        o.printf("Machine: %d cores, %s; BLAS %s (tinyfm: one thread per product, two at once), ND4J ops on %s OpenMP threads, OMP_WAIT_POLICY=%s; sgemm 1024^2: %.0f GFLOP/s%n",
                 m.cores(), m.cpu(), m.blas(), m.ompThreads(), m.ompWaitPolicy(), m.sgemmGflops());
         o.printf("Plan: %.0f s of warm-up, then the median of %d repeats of %d steps%n", plan.warmupSeconds(), plan.repeats(), plan.steps());
         List<Benchmark.Result> results = new ArrayList<>();

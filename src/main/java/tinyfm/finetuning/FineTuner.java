@@ -201,8 +201,7 @@ public final class FineTuner {
         int[] order = shuffled(x.size(), random);
         List<int[]> batches = new ArrayList<>();
         for (int w = 0; w < order.length; w += LENGTH_WINDOW * batchSize) {
-            int[] window = Arrays.stream(order, w, Math.min(order.length, w + LENGTH_WINDOW * batchSize)).boxed()
-                    .sorted(java.util.Comparator.comparingInt(i -> x.get(i).length)).mapToInt(Integer::intValue).toArray();
+            int[] window = byLength(Arrays.stream(order, w, Math.min(order.length, w + LENGTH_WINDOW * batchSize)), x);
             for (int start = 0; start < window.length; start += batchSize) {
                 batches.add(Arrays.copyOfRange(window, start, Math.min(window.length, start + batchSize)));
             }
@@ -213,6 +212,11 @@ public final class FineTuner {
             shuffledBatches.add(batches.get(i));
         }
         return shuffledBatches;
+    }
+
+    /** The indices in order of their texts' encoded length; ties keep their order. */
+    private static int[] byLength(java.util.stream.IntStream indices, List<int[]> encoded) {
+        return indices.boxed().sorted(java.util.Comparator.comparingInt(i -> encoded.get(i).length)).mapToInt(Integer::intValue).toArray();
     }
 
     private static int[] shuffled(int n, SplittableRandom random) {
@@ -234,11 +238,10 @@ public final class FineTuner {
         int[] truth = new int[examples.size()], predicted = new int[examples.size()];
         List<int[]> encoded = examples.stream().map(e -> encode(tokenizer, e.text(), context)).toList();
         // in order of length, so each batch holds texts of similar length and little padding
-        int[] byLength = java.util.stream.IntStream.range(0, examples.size()).boxed()
-                .sorted(java.util.Comparator.comparingInt(i -> encoded.get(i).length)).mapToInt(Integer::intValue).toArray();
+        int[] order = byLength(java.util.stream.IntStream.range(0, examples.size()), encoded);
         int batchSize = 32;
-        for (int start = 0; start < byLength.length; start += batchSize) {
-            int[] part = Arrays.copyOfRange(byLength, start, Math.min(byLength.length, start + batchSize));
+        for (int start = 0; start < order.length; start += batchSize) {
+            int[] part = Arrays.copyOfRange(order, start, Math.min(order.length, start + batchSize));
             List<int[]> bx = Arrays.stream(part).mapToObj(encoded::get).toList();
             INDArray probs = classifier.forward(batch(bx, null, tokenizer, context), false, false, false).probabilities();
             for (int i = 0; i < part.length; i++) {
