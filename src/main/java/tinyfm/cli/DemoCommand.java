@@ -26,7 +26,7 @@ import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.Home;
 
 @Command(name = "demo", sortOptions = false, description = {
-        "The whole lesson in one command (about 5 minutes; --quick about 1): tokenize the books, pretrain a base",
+        "The whole lesson in one command (about 3 minutes; --quick about 1): tokenize the books, pretrain a base",
         "(or reuse the cached one), prompt it, fine-tune it on two tasks, train from-scratch twins, and compare."})
 final class DemoCommand implements Callable<Integer> {
     /** The demo's budgets, named: the full story and the quick first look. */
@@ -35,7 +35,7 @@ final class DemoCommand implements Callable<Integer> {
     static final Budget FULL = new Budget("demo", 500, List.of(1000), 2);
     static final Budget QUICK = new Budget("demo-quick", 100, List.of(100), 1);
 
-    @Option(names = "--quick", description = "A first look in about a minute: shorter pretraining, 300 labels per task.")
+    @Option(names = "--quick", description = "A first look in about a minute: 100 pretraining steps, 100 labels per task, 1 epoch.")
     boolean quick;
 
     @Option(names = "--fresh", description = "Pretrain again even if a cached demo base exists.")
