@@ -1,27 +1,17 @@
 package tinyfm.model;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * LayerNorm's forward and backward as one pass over each row, on float32 data. Composed of ND4J
  * ops, a LayerNorm costs about ten native calls, each with fixed overhead; fused, it copies the
  * rows into a Java array in one bulk read, normalises them, and writes them back in one bulk write.
- * {@link LayerNorm} uses this for float32 and keeps the composed version, which the gradient check
+ * {@link LayerNorm} uses this when {@link Kernels#fast} holds and keeps the composed version, which the gradient check
  * verifies in double precision, as the reference (see FusedLayerNormTest).
  */
 final class FusedLayerNorm {
     private float[] x, y, h, g;  // scratch rows, reused between calls
     private float[] rstd;
-
-    static boolean applies(INDArray... arrays) {
-        for (INDArray a : arrays) {
-            if (a.dataType() != DataType.FLOAT || a.offset() != 0 || !a.isR() || a.ordering() != 'c') {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static float[] scratch(float[] old, int n) {
         return old != null && old.length == n ? old : new float[n];
@@ -30,12 +20,12 @@ final class FusedLayerNorm {
     private static float[] read(INDArray a, float[] into) {
         int n = (int) a.length();
         float[] out = scratch(into, n);
-        a.data().asNioFloat().get(0, out, 0, n);
+        Kernels.floats(a).get(0, out, 0, n);
         return out;
     }
 
     private static void write(float[] from, INDArray a) {
-        a.data().asNioFloat().put(0, from, 0, (int) a.length());
+        Kernels.floats(a).put(0, from, 0, (int) a.length());
     }
 
     void forward(INDArray input, float[] gain, float[] bias, double eps, INDArray out, INDArray xhat, INDArray rstdOut) {

@@ -37,7 +37,7 @@ public final class Kernels {
     }
 
     /** The array's own elements, from its first (a view's buffer starts where the view does). */
-    private static FloatBuffer floats(INDArray a) {
+    static FloatBuffer floats(INDArray a) {
         return new FloatPointer(a.data().addressPointer()).position(0).limit(a.length()).asBuffer();
     }
 

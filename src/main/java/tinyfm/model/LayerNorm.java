@@ -28,7 +28,7 @@ final class LayerNorm {
         rstd = ws.get(name + ".rstd", n);
         INDArray mean = ws.get(name + ".mean", n);
         INDArray out = ws.get(name + ".out", n, c);
-        if (FusedLayerNorm.applies(x, out, xhat, rstd)) {
+        if (Kernels.fast(x, out, xhat, rstd)) {
             fused.forward(x, gain.value.toFloatVector(), bias.value.toFloatVector(), EPS, out, xhat, rstd);
             return out;
         }
@@ -50,7 +50,7 @@ final class LayerNorm {
         INDArray dx = ws.get(name + ".dx", n, c);
         INDArray rowMean = ws.get(name + ".rowMean", n);
         INDArray colSum = ws.get(name + ".colSum", c);
-        if (FusedLayerNorm.applies(dout, xhat, rstd, dx)) {
+        if (Kernels.fast(dout, xhat, rstd, dx)) {
             float[][] d = fused.backward(dout, xhat, rstd, gain.value.toFloatVector(), dx);
             gain.grad.addi(org.nd4j.linalg.factory.Nd4j.createFromArray(d[0]));
             bias.grad.addi(org.nd4j.linalg.factory.Nd4j.createFromArray(d[1]));

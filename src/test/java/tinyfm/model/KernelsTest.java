@@ -90,6 +90,15 @@ class KernelsTest {
     }
 
     @Test
+    void smallerBuffersInsideALargerWorkspaceBlockStillTakeTheFloatLoops() {
+        Workspace ws = new Workspace(DataType.FLOAT);
+        ws.get("rows", 8, 16);
+        ws.get("rstd", 8);
+        // a shorter batch afterwards gets views into the start of the same blocks
+        assertTrue(Kernels.fast(ws.get("rows", 4, 16), ws.get("rstd", 4)), "views of a larger block are contiguous float32");
+    }
+
+    @Test
     void causalSoftmaxGivesTheFutureNoWeight() {
         INDArray scores = Nd4j.randn(DataType.FLOAT, 2 * T, T), probs = scores.ulike();
         Kernels.causalSoftmax(scores, probs, T);
