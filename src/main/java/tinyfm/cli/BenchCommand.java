@@ -15,8 +15,8 @@ import tinyfm.util.AtomicFiles;
 import tinyfm.util.Json;
 
 @Command(name = "bench", sortOptions = false, description = {
-        "Measure training tokens/s, fine-tuning examples/s, generation speed and memory for each preset,",
-        "as medians of repeated timed runs after warm-up, with the machine's sgemm speed as the ceiling."})
+        "Measure training, fine-tuning and generation speed, and memory, for each preset.",
+        "Figures are medians of repeated timed runs after a warm-up, with the machine's sgemm speed as the ceiling."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--presets", defaultValue = "small,nanogpt", description = "Comma-separated presets. Default: ${DEFAULT-VALUE}.")
     String presets;

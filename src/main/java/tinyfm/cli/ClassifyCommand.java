@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import tinyfm.finetuning.FineTunedModel;
 import tinyfm.finetuning.FineTuner;
 
-@Command(name = "classify", description = "Label text with a fine-tuned model and show the class probabilities. Without --text, reads one text per line from stdin.")
+@Command(name = "classify", description = {"Label text with a fine-tuned model and show the class probabilities.",
+        "Without --text, reads one text per line from stdin."})
 final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "A fine-tuned model from 'tinyfm finetune'.")
     Path model;

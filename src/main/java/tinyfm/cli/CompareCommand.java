@@ -15,8 +15,9 @@ import tinyfm.report.Report;
 import tinyfm.util.UserError;
 
 @Command(name = "compare", sortOptions = false, description = {
-        "Transfer learning, measured: for every task, label budget and seed, fine-tune the base (full and head only),",
-        "train the identical model from scratch, and a bag-of-words baseline. Writes results.json/.csv, report.md and charts."})
+        "Measure transfer learning: the pretrained base against the same model trained from scratch.",
+        "For every task, label budget and seed: fine-tune the base (full and head only), train the identical model",
+        "from scratch, and a bag-of-words baseline. Writes results.json/.csv, report.md and charts."})
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, description = "The pretrained base.")
     Path base;

@@ -9,8 +9,8 @@ import tinyfm.data.Corpus;
 import tinyfm.data.Task;
 
 @Command(name = "datasets", description = {
-        "List the bundled pretraining corpus and downstream tasks with their counts,",
-        "and verify every prepared file against datasets/SHA256SUMS."})
+        "List the bundled corpora and tasks with their counts, and verify their checksums.",
+        "Every prepared file is checked against datasets/SHA256SUMS."})
 final class DatasetsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -26,8 +26,9 @@ import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.Home;
 
 @Command(name = "demo", sortOptions = false, description = {
-        "The whole lesson in one command (about 3 minutes; --quick about 1): tokenize the books, pretrain a base",
-        "(or reuse the cached one), prompt it, fine-tune it on two tasks, train from-scratch twins, and compare."})
+        "Run the whole lesson in one command.",
+        "Tokenize the corpus, pretrain a base (or reuse the cached one), prompt it, fine-tune it on two tasks,",
+        "train from-scratch twins, and compare."})
 final class DemoCommand implements Callable<Integer> {
     /** The demo's budgets, named: the full story and the quick first look. */
     record Budget(String name, int pretrainSteps, List<Integer> labels, int epochs) {}

@@ -21,8 +21,8 @@ import tinyfm.util.Sha256;
 import tinyfm.util.UserError;
 
 @Command(name = "finetune", sortOptions = false, description = {
-        "Adapt a pretrained base to a labelled task (transfer learning): a new classification head",
-        "replaces the language-model head, and the model trains on the task's examples.",
+        "Adapt a pretrained base to a labelled task (transfer learning).",
+        "A new classification head replaces the language-model head, and the model trains on the task's examples.",
         "With --from-scratch, the identical model starts from random weights instead, for comparison."})
 final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, description = "The base file (also gives the tokenizer and architecture for --from-scratch).")

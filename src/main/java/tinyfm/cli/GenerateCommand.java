@@ -54,7 +54,9 @@ final class GenerateCommand implements Callable<Integer> {
             out.flush();
         });
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf("%n%n[%d tokens in %.2f s, %.0f tokens/s]%n", tokens, seconds, tokens / seconds);
+        out.println();
+        // the statistics go to stderr, so that 'generate > story.txt' captures only the text
+        spec.commandLine().getErr().printf("[%d tokens in %.2f s, %.0f tokens/s]%n", tokens, seconds, tokens / seconds);
         return 0;
     }
 }

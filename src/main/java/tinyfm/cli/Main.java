@@ -47,7 +47,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI; returns 0 on success, 2 on a usage error, 1 on any other error. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -62,6 +62,20 @@ public final class Main implements Runnable {
             return 2;
         });
         return cli.execute(args);
+    }
+
+    /** The command tree: {@code tinyfm} and every subcommand. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        // every subcommand, present and future, answers -h/--help with its usage and exit 0
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null) {
+                spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+        }
+        return cli;
     }
 
     static int reportError(Exception e, PrintWriter err, boolean verbose) {

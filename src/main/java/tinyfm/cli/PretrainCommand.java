@@ -20,8 +20,8 @@ import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.UserError;
 
 @Command(name = "pretrain", sortOptions = false, description = {
-        "Pretrain a GPT on unlabelled text by next-token prediction (self-supervised),",
-        "and save it as a reusable base file. Ctrl-C saves a checkpoint; --resume continues it exactly."})
+        "Pretrain a GPT on unlabelled text by next-token prediction, and save it as a base.",
+        "Pretraining is self-supervised: the text is its own label. Ctrl-C saves a checkpoint; --resume continues it exactly."})
 final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--corpus", defaultValue = "books", description = "Bundled corpus name or a path (.txt, .txt.gz or a folder). Default: ${DEFAULT-VALUE}.")
     String corpus;

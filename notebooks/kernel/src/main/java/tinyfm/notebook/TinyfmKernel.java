@@ -94,8 +94,9 @@ public final class TinyfmKernel extends BaseKernel {
                 throw new IllegalArgumentException("incomplete Java: " + source.strip());
             }
             last = null;
-            // like other notebook kernels: "x" shows its value, "x;" (a statement) shows nothing
-            boolean showValue = info.completeness() == SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI;
+            // like other notebook kernels: "x" shows its value, "x;" shows nothing. JShell calls both
+            // COMPLETE at the end of a cell, so the snippet's own text decides.
+            boolean showValue = !info.source().strip().endsWith(";");
             for (SnippetEvent event : shell.eval(info.source())) {
                 if (event.exception() != null) {
                     throw new SnippetException(event.exception());
