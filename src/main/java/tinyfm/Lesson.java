@@ -1,11 +1,11 @@
 package tinyfm;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import tinyfm.base.Bases;
 import tinyfm.base.ModelFile;
+import tinyfm.comparison.Comparison;
 import tinyfm.data.Corpus;
 import tinyfm.model.GptConfig;
 import tinyfm.pretraining.Pretrainer;
@@ -15,7 +15,7 @@ import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.Home;
 
 /**
- * What the notebooks share: one pretrained base that every chapter uses, and the smoke switch
+ * What the notebooks share: the shipped base that chapters 3 to 5 adapt, chapter 2's live pretraining, and the smoke switch
  * ({@code TINYFM_SMOKE=1}) that shrinks every budget so CI can execute all notebooks in minutes.
  */
 public final class Lesson {
@@ -34,14 +34,20 @@ public final class Lesson {
         return smoke() ? smoke : full;
     }
 
-    public static Path basePath() {
+    /** Where chapter 2 saves the base it pretrains live. */
+    public static Path livePath() {
         return Home.dir().resolve("bases").resolve(smoke() ? "notebook-smoke.tfm" : "notebook.tfm");
     }
 
-    /** The notebooks' pretraining run: the small preset on the books. */
+    /** The base chapters 3 to 5 adapt: the shipped one, pretrained on the broad corpus for longer than a lesson can wait. */
+    public static Path basePath() {
+        return Bases.shipped();
+    }
+
+    /** The notebooks' pretraining run: the small preset on the broad corpus. */
     public static Pretrainer pretrainer(Pretrainer.Listener listener) {
-        Corpus books = Corpus.load("books");
-        Tokenizer tokenizer = Tokenizers.train("bpe", books.split().train(), GptConfig.SMALL.vocabSize());
+        Corpus corpus = Corpus.load(Corpus.DEFAULT);
+        Tokenizer tokenizer = Tokenizers.train("bpe", corpus.split().train(), GptConfig.SMALL.vocabSize());
         GptConfig config = GptConfig.SMALL.config(tokenizer.vocabSize());
         TrainingConfig training = TrainingConfig.defaults(GptConfig.SMALL.batchSize(), budget(PRETRAIN_STEPS, SMOKE_PRETRAIN_STEPS),
                 GptConfig.SMALL.learningRate(), SEED);
@@ -50,23 +56,34 @@ public final class Lesson {
                     training.warmupSteps(), training.weightDecay(), training.beta1(), training.beta2(), training.gradClip(),
                     10, 8, training.checkpointEvery(), SEED);
         }
-        return new Pretrainer(books, tokenizer, config, training, null, listener);
+        return new Pretrainer(corpus, tokenizer, config, training, null, listener);
     }
 
-    /** The shared base: loaded if a chapter already made it, pretrained (and saved) otherwise. */
+    /** The shared base of chapters 3 to 5. */
     public static ModelFile base() {
-        Path path = basePath();
-        if (Files.exists(path)) {
-            return ModelFile.load(path);
-        }
-        try {
-            Files.createDirectories(path.getParent());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Pretrainer.Result r = pretrainer(new Pretrainer.Listener() {}).run(false, null, new AtomicBoolean());
-        r.base().save(path);
-        return r.base();
+        return ModelFile.load(basePath());
+    }
+
+    /**
+     * Transfer, measured on the shipped base: every method for every task, label budget and seed,
+     * one printed line per trained model. In smoke mode: the first budget only, one seed, one epoch.
+     */
+    public static List<Comparison.Run> compare(List<String> tasks, List<Integer> labelBudgets, int seeds) {
+        Comparison.Plan plan = smoke()
+                ? new Comparison.Plan(tasks, List.of(labelBudgets.get(0)), 1, 1, Double.MAX_VALUE)
+                : new Comparison.Plan(tasks, labelBudgets, seeds, 3, Double.MAX_VALUE);
+        return new Comparison(base(), basePath(), plan).run(new Comparison.Listener() {
+            @Override
+            public void started(int totalRuns) {
+                System.out.println(totalRuns + " models to train");
+            }
+
+            @Override
+            public void finished(Comparison.Run r, int done) {
+                System.out.printf("%-10s %4s labels  seed %d  %-26s test accuracy %5.1f%%  %5.1f s%n", r.task(), r.labels(), r.seed(),
+                        r.method().label, 100 * r.testAccuracy(), r.trainSeconds());
+            }
+        });
     }
 
     /** Collects what a pretraining run reports, for charts and for printing samples. */
@@ -77,6 +94,7 @@ public final class Lesson {
         @Override
         public void evaluated(int step, double validationLoss, double bitsPerByte) {
             validation.add(new double[] {step, validationLoss, bitsPerByte});
+            System.out.printf("step %4d: validation loss %.3f nats per token, %.2f bits per byte%n", step, validationLoss, bitsPerByte);
         }
 
         @Override

@@ -4,9 +4,19 @@ import java.nio.file.Path;
 import tinyfm.model.Gpt;
 import tinyfm.util.UserError;
 
-/** Turning a model file back into a working model. */
+/** Turning a model file back into a working model, and the base that ships with tinyfm. */
 public final class Bases {
+    /**
+     * The shipped base: the {@code small} preset pretrained on the broad corpus for longer than a
+     * lesson can wait. The command that made it is in its provenance and in datasets/README.md.
+     */
+    public static final String SHIPPED = "datasets/pretrained/small-broad.tfm";
+
     private Bases() {}
+
+    public static Path shipped() {
+        return tinyfm.util.Home.dir().resolve(SHIPPED);
+    }
 
     /** A GPT with the weights of a base (or a checkpoint, which is a base in the making). */
     public static Gpt languageModel(ModelFile file, Path source) {

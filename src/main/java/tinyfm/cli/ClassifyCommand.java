@@ -4,14 +4,11 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.finetuning.FineTunedModel;
-import tinyfm.finetuning.FineTuner;
 
 @Command(name = "classify", description = {"Label text with a fine-tuned model and show the class probabilities.",
         "Without --text, reads one text per line from stdin."})
@@ -43,12 +40,12 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     private static void print(FineTunedModel m, String text, java.io.PrintWriter o) {
-        int[] ids = FineTuner.encode(m.tokenizer(), text, m.classifier().body().config().contextLength());
-        INDArray p = m.classifier().forward(FineTuner.batch(List.of(ids), null, m.tokenizer(), m.classifier().body().config().contextLength()), false, false, false).probabilities();
-        int best = p.getRow(0).argMax().getInt(0);
+        double[] p = m.classifier().classify(m.tokenizer(), text);
+        int best = 0;
         StringBuilder probs = new StringBuilder();
         for (int k = 0; k < m.labels().size(); k++) {
-            probs.append(String.format("%s %.3f  ", m.labels().get(k), p.getDouble(0, k)));
+            best = p[k] > p[best] ? k : best;
+            probs.append(String.format("%s %.3f  ", m.labels().get(k), p[k]));
         }
         o.printf("%-10s (%s) %s%n", m.labels().get(best), probs.toString().trim(), text.length() > 60 ? text.substring(0, 57) + "..." : text);
         o.flush();

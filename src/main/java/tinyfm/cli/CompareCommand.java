@@ -16,23 +16,37 @@ import tinyfm.util.UserError;
 
 @Command(name = "compare", sortOptions = false, description = {
         "Measure transfer learning: the pretrained base against the same model trained from scratch.",
-        "For every task, label budget and seed: fine-tune the base (full and head only), train the identical model",
-        "from scratch, and a bag-of-words baseline. Writes results.json/.csv, report.md and charts."})
+        "For every task, label budget and seed: fine-tune the base (full and head only), fit a linear probe on its frozen",
+        "features, train the identical model from scratch, and a bag-of-words baseline.",
+        "Writes results.json/.csv, report.md and charts."})
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, description = "The pretrained base.")
     Path base;
 
-    @Option(names = "--tasks", defaultValue = "sentiment,spam", split = ",", description = "Tasks (bundled names or folders). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--tasks", defaultValue = "topic,sentiment,spam", split = ",", description = "Tasks (bundled names or folders). Default: ${DEFAULT-VALUE}.")
     List<String> tasks;
 
-    @Option(names = "--labels", defaultValue = "32,100,300,all", split = ",", description = "Label budgets: numbers of training examples, or all. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--labels", defaultValue = "16,32,100,300,all", split = ",", description = "Label budgets: numbers of training examples, or all. Default: ${DEFAULT-VALUE}.")
     List<String> labels;
 
-    @Option(names = "--seeds", defaultValue = "3", description = "Seeds per cell; tables show mean ± std. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seeds", defaultValue = "5", description = {"Seeds per cell; tables show mean ± std, and the paired difference",
+            "pretrained − scratch with its 95% confidence interval (every method sees the same labelled examples for a seed).",
+            "Default: ${DEFAULT-VALUE}."})
     int seeds;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs for every neural run (more when labels are few). Default: ${DEFAULT-VALUE}.")
     int epochs;
+
+    @Option(names = "--methods", defaultValue = "full,head,probe,scratch,bow", split = ",", description = {
+            "Which arms to train: full (fine-tune every weight), head (frozen body, new head), probe (logistic regression",
+            "on the frozen base's pooled states), scratch (the same model from random weights), bow (bag-of-words).",
+            "Default: ${DEFAULT-VALUE}."})
+    List<String> methods;
+
+    @Option(names = "--readout", defaultValue = "pooled", description = {
+            "What the fine-tuned head reads: pooled (mean, maximum and last hidden state) or last (the end-of-text state).",
+            "Default: ${DEFAULT-VALUE}."})
+    String readout;
 
     @Option(names = "--budget-seconds", description = "Also stop each neural run after this many seconds of training.")
     Double budgetSeconds;
@@ -70,7 +84,9 @@ final class CompareCommand implements Callable<Integer> {
             throw new UserError(out + ": folder is not writable");
         }
         var o = spec.commandLine().getOut();
-        Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds);
+        List<Comparison.Method> arms = methods.stream().map(String::trim).map(Comparison.Method::byId).distinct().toList();
+        Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds,
+                tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms, FinetuneCommand.readout(readout));
         o.println("Transfer learning vs. from scratch: the same model, with and without the pretrained weights.");
         ProgressLine bar = new ProgressLine(o, "compare");
         List<Comparison.Run> runs = new Comparison(baseFile, base, plan).run(new Comparison.Listener() {

@@ -24,8 +24,8 @@ final class DatasetsCommand implements Callable<Integer> {
             Corpus.Split split = corpus.split();
             long trainChars = split.train().stream().mapToLong(String::length).sum();
             long valChars = split.validation().stream().mapToLong(String::length).sum();
-            out.printf("  %-10s %2d documents, %,d characters (%.1f MB UTF-8): train %,d, validation %,d%n",
-                    name, corpus.documents().size(), corpus.characters(), corpus.utf8Bytes() / 1e6, trainChars, valChars);
+            out.printf("  %-10s %,6d documents in %2d files, %,d characters (%.1f MB UTF-8): train %,d, validation %,d%n",
+                    name, corpus.documentCount(), corpus.documents().size(), corpus.characters(), corpus.utf8Bytes() / 1e6, trainChars, valChars);
         }
         out.println();
         out.println("Downstream tasks (small and labelled, for fine-tuning)");

@@ -49,6 +49,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1337", description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--readout", defaultValue = "pooled", description = "What the head reads: pooled (mean, maximum and last hidden state) or last (the end-of-text state). Default: ${DEFAULT-VALUE}.")
+    String readout;
+
     @Option(names = "--from-scratch", description = "Train the identical architecture from random weights, with the base's tokenizer.")
     boolean fromScratch;
 
@@ -78,7 +81,7 @@ final class FinetuneCommand implements Callable<Integer> {
         } else {
             o.println("Fine-tuning (transfer learning): the base's weights are the starting point; a new head learns the labels " + t.labels() + ".");
         }
-        Classifier classifier = new Classifier(body, t.labels().size());
+        Classifier classifier = new Classifier(body, t.labels().size(), readout(readout));
         classifier.head().initialize(seed);
         FineTuner.Result r = new FineTuner(baseFile.tokenizer(), t, config).train(classifier, line -> o.println("  " + line));
         Metrics test = FineTuner.evaluate(classifier, baseFile.tokenizer(), t.labels(), t.test());
@@ -95,7 +98,8 @@ final class FinetuneCommand implements Callable<Integer> {
         p.addProperty("test_accuracy", test.accuracy());
         p.addProperty("test_macro_f1", test.macroF1());
         p.addProperty("train_seconds", r.trainSeconds());
-        p.addProperty("truncation", "first " + (body.config().contextLength() - 1) + " tokens of each text, then <|endoftext|>, whose hidden state the head reads");
+        p.addProperty("readout", classifier.readout().name().toLowerCase(java.util.Locale.ROOT));
+        p.addProperty("truncation", "first " + (body.config().contextLength() - 1) + " tokens of each text, then <|endoftext|>");
         p.add("finetune", Json.GSON.toJsonTree(config));
         p.add("curve", Json.GSON.toJsonTree(r.curve()));
         p.add("base_provenance", baseFile.provenance());
@@ -106,6 +110,14 @@ final class FinetuneCommand implements Callable<Integer> {
                 ProgressLine.duration(r.trainSeconds()), r.trainExamples());
         o.println("Saved to " + out + ". Try: ./tinyfm classify --model " + out + " --text \"...\"");
         return 0;
+    }
+
+    static tinyfm.finetuning.Classifier.Readout readout(String name) {
+        try {
+            return tinyfm.finetuning.Classifier.Readout.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--readout takes pooled or last, got '" + name + "'");
+        }
     }
 
     static String sha(Path p) {

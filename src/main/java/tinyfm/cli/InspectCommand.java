@@ -31,6 +31,9 @@ final class InspectCommand implements Callable<Integer> {
         for (Map.Entry<String, JsonElement> e : m.provenance().entrySet()) {
             if (e.getKey().equals("curve")) {
                 out.printf("  %-32s %d points (in provenance.json)%n", e.getKey(), e.getValue().getAsJsonArray().size());
+            } else if (e.getKey().equals("corpus_files")) {
+                out.printf("  %-32s (sha256, as 'sha256sum FILE' prints it)%n", e.getKey());
+                e.getValue().getAsJsonObject().entrySet().forEach(f -> out.printf("    %s  %s%n", f.getValue().getAsString(), f.getKey()));
             } else if (e.getValue().isJsonObject()) {
                 JsonObject o = e.getValue().getAsJsonObject();
                 out.printf("  %-32s %s%n", e.getKey(), o.toString());

@@ -18,6 +18,7 @@ import tinyfm.util.UserError;
             TrainTokenizerCommand.class,
             TokenizeCommand.class,
             PretrainCommand.class,
+            AdaptCommand.class,
             GenerateCommand.class,
             InspectCommand.class,
             DemoCommand.class,

@@ -23,7 +23,7 @@ import tinyfm.util.UserError;
         "Pretrain a GPT on unlabelled text by next-token prediction, and save it as a base.",
         "Pretraining is self-supervised: the text is its own label. Ctrl-C saves a checkpoint; --resume continues it exactly."})
 final class PretrainCommand implements Callable<Integer> {
-    @Option(names = "--corpus", defaultValue = "books", description = "Bundled corpus name or a path (.txt, .txt.gz or a folder). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--corpus", defaultValue = Corpus.DEFAULT, description = "Bundled corpus name or a path (.txt, .txt.gz or a folder). Default: ${DEFAULT-VALUE}.")
     String corpus;
 
     @Option(names = "--preset", defaultValue = "small", description = "Model size and training defaults: tiny, small, base, nanogpt. Default: ${DEFAULT-VALUE}.")
@@ -111,7 +111,7 @@ final class PretrainCommand implements Callable<Integer> {
         }
         o.println("Pretraining (self-supervised): the model learns to predict the next token of unlabelled text; no labels are used.");
         Corpus c = Corpus.load(corpus);
-        o.printf("Corpus %s: %d documents, %.1f MB of text%n", c.name(), c.documents().size(), c.utf8Bytes() / 1e6);
+        o.printf("Corpus %s: %,d documents in %d files, %.1f MB of text%n", c.name(), c.documentCount(), c.documents().size(), c.utf8Bytes() / 1e6);
         Tokenizer tokenizer;
         if (tokenizerFile != null) {
             tokenizer = Tokenizers.load(tokenizerFile);
@@ -173,6 +173,11 @@ final class PretrainCommand implements Callable<Integer> {
         }
     }
 
+    /** Text on one line, a line break shown as " / " (the demo and the samples say so). */
+    static String oneLine(String text) {
+        return text.replace("\r", "").replace("\n", " / ");
+    }
+
     /** Draws the pretraining progress bar and prints samples as the model learns. */
     static final class PretrainProgress implements Pretrainer.Listener {
         private final ProgressLine bar;
@@ -210,7 +215,7 @@ final class PretrainCommand implements Callable<Integer> {
 
         @Override
         public void sampled(int step, String text) {
-            bar.message(String.format("  sample at step %d: %s", step, Tokenizer.visible(Pretrainer.SAMPLE_PROMPT + text)));
+            bar.message(String.format("  sample at step %d: %s", step, oneLine(Pretrainer.SAMPLE_PROMPT + text)));
         }
 
         private void draw(boolean force) {

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
  */
 final class ProgressLine {
     private static final int WIDTH = 24;
+    private static final double ETA_AFTER_SECONDS = 15;
     private final PrintWriter out;
     private final String label;
     private final boolean interactive;
@@ -31,7 +32,8 @@ final class ProgressLine {
         double fraction = total == 0 ? 1 : Math.min(1, (double) done / total);
         int filled = (int) Math.round(fraction * WIDTH);
         double elapsed = (now - startNanos) / 1e9;
-        String eta = done == 0 ? "?" : duration(elapsed / done * (total - done));
+        // an estimate from the first seconds is mostly start-up cost: wait for a fair sample of the work
+        String eta = done == 0 || (elapsed < ETA_AFTER_SECONDS && done < total) ? "estimating" : duration(elapsed / done * (total - done));
         String line = String.format("%s [%s%s] %3.0f%% %s | %s elapsed, ETA %s", label, "#".repeat(filled), "-".repeat(WIDTH - filled),
                 fraction * 100, details, duration(elapsed), eta);
         if (interactive) {

@@ -12,7 +12,7 @@ import tinyfm.util.UserError;
 
 @Command(name = "train-tokenizer", description = "Learn a tokenizer (byte-level BPE or characters) from a corpus and save it as JSON.")
 final class TrainTokenizerCommand implements Callable<Integer> {
-    @Option(names = "--corpus", defaultValue = "books", description = "Bundled corpus name or a path (.txt, .txt.gz or a folder). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--corpus", defaultValue = Corpus.DEFAULT, description = "Bundled corpus name or a path (.txt, .txt.gz or a folder). Default: ${DEFAULT-VALUE}.")
     String corpus;
 
     @Option(names = "--kind", defaultValue = "bpe", description = "bpe or char. Default: ${DEFAULT-VALUE}.")

@@ -3,6 +3,7 @@ package tinyfm.comparison;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import tinyfm.base.Bases;
 import tinyfm.base.ModelFile;
 import tinyfm.data.Example;
@@ -22,23 +23,46 @@ public final class Comparison {
     /** Runs with few labels get more epochs, so every run sees at least this many examples. */
     public static final int MIN_EXAMPLES_SEEN = 640;
     public static final int ALL = -1;
+    /** Validations per run below the largest label budget. */
+    public static final int FEW_LABEL_VALIDATIONS = 4;
 
-    public record Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds, int evalsPerEpoch) {
+    public record Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds, int validations,
+                       List<Method> methods, Classifier.Readout readout) {
         public Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds) {
-            this(tasks, labelBudgets, seeds, epochs, budgetSeconds, FineTuneConfig.DEFAULT_EVALS_PER_EPOCH);
+            this(tasks, labelBudgets, seeds, epochs, budgetSeconds, FineTuneConfig.DEFAULT_VALIDATIONS, List.of(Method.values()),
+                    Classifier.DEFAULT_READOUT);
+        }
+
+        public Plan {
+            if (!methods.contains(Method.SCRATCH)) {
+                throw new tinyfm.util.UserError("the comparison needs the from-scratch method: it is what the others are compared with");
+            }
         }
     }
 
     public enum Method {
-        PRETRAINED_FULL("pretrained, full fine-tune"),
-        PRETRAINED_HEAD("pretrained, head only"),
-        SCRATCH("from scratch"),
-        BAG_OF_WORDS("bag-of-words");
+        PRETRAINED_FULL("full", "pretrained, full fine-tune"),
+        PRETRAINED_HEAD("head", "pretrained, head only"),
+        PROBE("probe", "pretrained, linear probe"),
+        SCRATCH("scratch", "from scratch"),
+        BAG_OF_WORDS("bow", "bag-of-words");
 
+        /** The short name the CLI takes ({@code --methods full,scratch}). */
+        public final String id;
         public final String label;
 
-        Method(String label) {
+        Method(String id, String label) {
+            this.id = id;
             this.label = label;
+        }
+
+        public static Method byId(String id) {
+            for (Method m : values()) {
+                if (m.id.equals(id)) {
+                    return m;
+                }
+            }
+            throw new tinyfm.util.UserError("unknown method '" + id + "'; use some of full, head, probe, scratch, bow");
         }
     }
 
@@ -69,15 +93,16 @@ public final class Comparison {
 
     public List<Run> run(Listener listener) {
         List<Task> tasks = plan.tasks().stream().map(Task::load).toList();
-        int total = tasks.size() * plan.labelBudgets().size() * plan.seeds() * Method.values().length;
+        int total = tasks.size() * plan.labelBudgets().size() * plan.seeds() * plan.methods().size();
         listener.started(total);
         List<Run> runs = new ArrayList<>();
         for (Task task : tasks) {
+            ProbeFeatures probeFeatures = plan.methods().contains(Method.PROBE) ? ProbeFeatures.of(base, basePath, task) : null;
             for (int budget : plan.labelBudgets()) {
                 for (int seed = 1; seed <= plan.seeds(); seed++) {
                     List<Run> cell = new ArrayList<>();
-                    for (Method method : Method.values()) {
-                        cell.add(train(task, budget, seed, method));
+                    for (Method method : plan.methods()) {
+                        cell.add(method == Method.PROBE ? probe(task, budget, seed, probeFeatures) : train(task, budget, seed, method));
                         listener.finished(cell.get(cell.size() - 1), runs.size() + cell.size());
                     }
                     runs.addAll(withTimeToTarget(cell));
@@ -85,6 +110,30 @@ public final class Comparison {
             }
         }
         return runs;
+    }
+
+    /** The frozen base's pooled features for every example of a task, and what they cost per example. */
+    private record ProbeFeatures(Map<Example, double[]> features, double secondsPerExample) {
+        static ProbeFeatures of(ModelFile base, Path basePath, Task task) {
+            List<Example> all = new ArrayList<>(task.train());
+            all.addAll(task.validation());
+            all.addAll(task.test());
+            long t0 = System.nanoTime();
+            Map<Example, double[]> features = Probe.features(Bases.languageModel(base, basePath), base.tokenizer(), all);
+            return new ProbeFeatures(features, (System.nanoTime() - t0) / 1e9 / all.size());
+        }
+    }
+
+    /** The linear probe; its time counts the fit and the forward passes over its own training examples. */
+    private static Run probe(Task task, int budget, int seed, ProbeFeatures features) {
+        List<Example> subset = FineTuner.stratifiedSubset(task.train(), budget, seed);
+        long t0 = System.nanoTime();
+        Probe probe = new Probe(task.labels());
+        probe.train(subset, task.validation(), features.features());
+        double seconds = (System.nanoTime() - t0) / 1e9 + subset.size() * features.secondsPerExample();
+        Metrics val = probe.evaluate(task.validation(), features.features()), test = probe.evaluate(task.test(), features.features());
+        return new Run(task.name(), labelName(budget), subset.size(), seed, Method.PROBE, 0, val.accuracy(), test.accuracy(),
+                test.macroF1(), seconds, Double.NaN, List.of(new FineTuner.Point(1, seconds, Double.NaN, val.accuracy())));
     }
 
     private Run train(Task task, int budget, int seed, Method method) {
@@ -101,13 +150,17 @@ public final class Comparison {
         }
         int epochs = Math.max(plan.epochs(), (MIN_EXAMPLES_SEEN + subset.size() - 1) / subset.size());
         FineTuneConfig.Mode mode = method == Method.PRETRAINED_HEAD ? FineTuneConfig.Mode.HEAD : FineTuneConfig.Mode.FULL;
+        // learning curves and time to target are read at the largest budget; below it a few validations
+        // suffice to keep the best weights, and validation would otherwise take most of a small run's time
+        int largest = plan.labelBudgets().contains(ALL) ? ALL : plan.labelBudgets().stream().max(Integer::compare).orElse(ALL);
+        int validations = budget == largest ? plan.validations() : Math.min(FEW_LABEL_VALIDATIONS, plan.validations());
         FineTuneConfig config = new FineTuneConfig(mode, epochs, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
-                FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, budget, plan.budgetSeconds(), plan.evalsPerEpoch(), seed);
+                FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, budget, plan.budgetSeconds(), validations, seed);
         Gpt body = Bases.languageModel(base, basePath);
         if (method == Method.SCRATCH) {
             body.parameters().initialize(seed); // the only difference: no pretrained weights
         }
-        Classifier classifier = new Classifier(body, task.labels().size());
+        Classifier classifier = new Classifier(body, task.labels().size(), plan.readout());
         classifier.head().initialize(seed);
         FineTuner.Result r = new FineTuner(base.tokenizer(), task, config).train(classifier, line -> {});
         Metrics test = FineTuner.evaluate(classifier, base.tokenizer(), task.labels(), task.test());
@@ -124,7 +177,7 @@ public final class Comparison {
         List<Run> out = new ArrayList<>();
         for (Run r : cell) {
             double seconds = Double.NaN;
-            if (r.method() != Method.BAG_OF_WORDS) {
+            if (r.method() != Method.BAG_OF_WORDS && r.method() != Method.PROBE) {
                 for (FineTuner.Point p : r.curve()) {
                     if (p.validationAccuracy() >= target - 1e-12) {
                         seconds = p.seconds();

@@ -7,21 +7,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import tinyfm.util.Home;
+import tinyfm.util.Sha256;
 import tinyfm.util.UserError;
 
 /**
- * Unlabelled text for pretraining: one document per file. Self-supervision needs nothing else,
- * the text is its own label.
+ * Unlabelled text for pretraining. Self-supervision needs nothing else, the text is its own label.
  *
- * <p>A corpus is the name of a bundled one ({@code books}) or a path: a .txt or .txt.gz file,
- * or a folder of them. The last {@link #VALIDATION_FRACTION} of every document is held out for
- * validation, so every book is represented on both sides.
+ * <p>A corpus is the name of a bundled one ({@code broad}, {@code books}) or a path: a .txt or
+ * .txt.gz file, or a folder of them. Each file is one source; it holds one document, or many
+ * separated by a line {@value #SEPARATOR_LINE}. The last {@link #VALIDATION_FRACTION} of every
+ * file is held out for validation, so every source is represented on both sides.
  */
 public record Corpus(String name, List<Document> documents) {
     public static final double VALIDATION_FRACTION = 0.05;
-    public static final List<String> BUNDLED = List.of("books");
+    /** The default: books, movie reviews, American English of 1961 and e-mail (datasets/README.md). */
+    public static final String DEFAULT = "broad";
+    public static final List<String> BUNDLED = List.of("broad", "books");
+    public static final String SEPARATOR_LINE = "<|endoftext|>";
+    private static final String SEPARATOR = "\n" + SEPARATOR_LINE + "\n";
 
-    public record Document(String name, String text) {}
+    /**
+     * One file: a source of text, holding one or more documents. {@code fileName} and
+     * {@code sha256} are the file's own, as {@code sha256sum} prints them, so a user can check which
+     * files a base was trained on.
+     */
+    public record Document(String name, String text, String fileName, String sha256) {}
 
     /** The train or validation part of each document. */
     public record Split(List<String> train, List<String> validation) {}
@@ -39,7 +49,8 @@ public record Corpus(String name, List<Document> documents) {
         for (Path file : files) {
             String text = normalize(TextFiles.read(file));
             if (!text.isBlank()) {
-                docs.add(new Document(file.getFileName().toString().replaceFirst("\\.txt(\\.gz)?$", ""), text));
+                String fileName = file.getFileName().toString();
+                docs.add(new Document(fileName.replaceFirst("\\.txt(\\.gz)?$", ""), text, fileName, fileSha256(file)));
             }
         }
         if (docs.isEmpty()) {
@@ -47,6 +58,24 @@ public record Corpus(String name, List<Document> documents) {
         }
         String name = BUNDLED.contains(nameOrPath) ? nameOrPath : path.toAbsolutePath().normalize().toString();
         return new Corpus(name, List.copyOf(docs));
+    }
+
+    /** A corpus of in-memory texts, one document each (for example a task's texts, labels unused). */
+    public static Corpus ofTexts(String name, List<String> texts) {
+        if (texts.isEmpty()) {
+            throw new UserError(name + ": no texts");
+        }
+        String text = String.join(SEPARATOR, texts);
+        return new Corpus(name, List.of(new Document(name, text, "(in memory)",
+                Sha256.of(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+    }
+
+    private static String fileSha256(Path file) {
+        try {
+            return Sha256.of(file);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage());
+        }
     }
 
     private static List<Path> textFilesIn(Path dir) {
@@ -65,6 +94,11 @@ public record Corpus(String name, List<Document> documents) {
         return text.replace("\r\n", "\n").replace('\r', '\n');
     }
 
+    /** Documents over all files: a file with separator lines holds many. */
+    public int documentCount() {
+        return documents.stream().mapToInt(d -> parts(d.text()).size()).sum();
+    }
+
     public long characters() {
         return documents.stream().mapToLong(d -> d.text().length()).sum();
     }
@@ -73,19 +107,38 @@ public record Corpus(String name, List<Document> documents) {
         return documents.stream().mapToLong(d -> d.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
     }
 
-    /** Holds out the end of every document, cut at a line break where there is one. */
+    /**
+     * Holds out the end of every file: at a document boundary where the file holds many, else at a
+     * line break. Each side lists whole documents (or the two pieces of a single one).
+     */
     public Split split() {
         List<String> train = new ArrayList<>(), val = new ArrayList<>();
         for (Document doc : documents) {
             String text = doc.text();
             int cut = (int) (text.length() * (1 - VALIDATION_FRACTION));
+            int boundary = text.indexOf(SEPARATOR, cut);
             int newline = text.indexOf('\n', cut);
-            if (newline > 0 && newline < text.length() - 1) {
-                cut = newline + 1;
+            int resume = cut;
+            if (boundary > 0) {
+                cut = boundary;
+                resume = boundary + SEPARATOR.length();
+            } else if (newline > 0 && newline < text.length() - 1) {
+                cut = resume = newline + 1;
             }
-            train.add(text.substring(0, cut));
-            val.add(text.substring(cut));
+            train.addAll(parts(text.substring(0, cut)));
+            val.addAll(parts(text.substring(resume)));
         }
         return new Split(train, val);
+    }
+
+    /** The documents in a piece of a file; text without separators is one document. */
+    private static List<String> parts(String text) {
+        List<String> out = new ArrayList<>();
+        for (String part : text.split(java.util.regex.Pattern.quote(SEPARATOR))) {
+            if (!part.isBlank()) {
+                out.add(part);
+            }
+        }
+        return out;
     }
 }

@@ -20,7 +20,7 @@ import tinyfm.util.UserError;
  */
 public record Task(String name, Path dir, List<String> labels,
                    List<Example> train, List<Example> validation, List<Example> test) {
-    public static final List<String> BUNDLED = List.of("sentiment", "spam");
+    public static final List<String> BUNDLED = List.of("topic", "sentiment", "spam");
     public static final List<String> SPLITS = List.of("train", "val", "test");
 
     public static Task load(String nameOrPath) {

@@ -8,22 +8,47 @@ import tinyfm.model.Parameters;
 
 /**
  * A pretrained body with a new classification head: the language model's head (next-token scores)
- * is replaced by a small matrix that scores the task's labels from the hidden state at the
- * end-of-text token appended to each text: a token the base saw after every document in
- * pretraining. Attention is causal, so that last position has seen the whole text.
+ * is replaced by a small matrix that scores the task's labels from a summary of the body's hidden
+ * states over the text (the readout). Each text ends with the end-of-text token, a token the base
+ * saw after every document in pretraining.
  */
 public final class Classifier {
+    /**
+     * What the head reads. {@code LAST}: the state at the end-of-text token; attention is causal,
+     * so that position has seen the whole text. {@code POOLED}: the mean, the maximum and the last
+     * state side by side (ULMFiT's concat pooling), so no single position has to carry everything.
+     */
+    public enum Readout {
+        LAST(1), POOLED(3);
+
+        /** How many embedding widths the head reads. */
+        public final int widths;
+
+        Readout(int widths) {
+            this.widths = widths;
+        }
+    }
+
+    /** Chosen by measurement: README, "Transfer: what moved it". */
+    public static final Readout DEFAULT_READOUT = Readout.POOLED;
+
     private final Gpt body;
+    private final Readout readout;
     private final Parameters head;
-    private final Parameters.Param weight; // [C, K]
+    private final Parameters.Param weight; // [widths × C, K]
     private final Parameters.Param bias;   // [K]
     private final int labels;
 
     public Classifier(Gpt body, int labels) {
+        this(body, labels, DEFAULT_READOUT);
+    }
+
+    public Classifier(Gpt body, int labels, Readout readout) {
         this.body = body;
         this.labels = labels;
+        this.readout = readout;
         Parameters.Builder b = new Parameters.Builder();
-        int c = body.config().embedDim();
+        int c = body.config().embedDim() * readout.widths;
         this.weight = b.add("head.weight", Parameters.Init.NORMAL, 0.02, true, c, labels);
         this.bias = b.add("head.bias", Parameters.Init.ZEROS, 0, false, labels);
         this.head = b.build(body.parameters().values().dataType());
@@ -41,16 +66,25 @@ public final class Classifier {
         return labels;
     }
 
+    public Readout readout() {
+        return readout;
+    }
+
+    /** The class probabilities for one text: what {@code tinyfm classify} prints. */
+    public double[] classify(tinyfm.tokenizer.Tokenizer tokenizer, String text) {
+        int context = body.config().contextLength();
+        Batch one = FineTuner.batch(java.util.List.of(FineTuner.encode(tokenizer, text, context)), null, tokenizer, context);
+        return forward(one, false, false, false).probabilities().getRow(0).toDoubleVector();
+    }
+
     /** A batch of encoded examples, right-padded; {@code last[b]} is the position of example b's end-of-text token. */
     public record Batch(int[] tokens, int batch, int time, int[] last, int[] labels) {}
 
     /** Class probabilities [batch, K]; with {@code targets}, also the mean cross-entropy and (if backward) gradients. */
     public Output forward(Batch b, boolean training, boolean backward, boolean trainBody) {
         INDArray hidden = body.forwardHidden(b.tokens(), b.batch(), b.time(), training && trainBody);
-        INDArray pooled = Nd4j.create(hidden.dataType(), b.batch(), hidden.columns());
-        for (int i = 0; i < b.batch(); i++) {
-            pooled.putRow(i, hidden.getRow((long) i * b.time() + b.last()[i]));
-        }
+        Pool pool = pool(hidden, b);
+        INDArray pooled = pool.features();
         INDArray logits = pooled.mmul(weight.value).addiRowVector(bias.value);
         INDArray probs = Nd4j.exec(new SoftMax(logits, logits.ulike(), 1))[0];
         double loss = 0;
@@ -69,16 +103,65 @@ public final class Classifier {
             weight.grad.addi(pooled.transpose().mmul(dLogits));
             bias.grad.addi(dLogits.sum(0));
             if (trainBody) {
-                INDArray dPooled = dLogits.mmul(weight.value.transpose());
-                INDArray dHidden = Nd4j.zeros(hidden.dataType(), hidden.rows(), hidden.columns());
-                for (int i = 0; i < b.batch(); i++) {
-                    dHidden.putRow((long) i * b.time() + b.last()[i], dPooled.getRow(i));
-                }
-                body.backwardHidden(dHidden);
+                body.backwardHidden(unpool(dLogits.mmul(weight.value.transpose()), pool, b, hidden));
             }
         }
         return new Output(probs, loss);
     }
 
     public record Output(INDArray probabilities, double loss) {}
+
+    /** The readout's features [B, widths × C], and for the maximum, which position won each column. */
+    private record Pool(INDArray features, int[][] argmax) {}
+
+    private Pool pool(INDArray hidden, Batch b) {
+        int c = (int) hidden.columns(), w = c * readout.widths;
+        double[] h = hidden.dup('c').data().asDouble(); // [B·T, C], one bulk copy
+        double[] f = new double[b.batch() * w];
+        int[][] argmax = new int[b.batch()][c];
+        for (int i = 0; i < b.batch(); i++) {
+            int first = i * b.time(), n = b.last()[i] + 1, lastRow = (first + n - 1) * c;
+            if (readout == Readout.LAST) {
+                System.arraycopy(h, lastRow, f, i * w, c);
+                continue;
+            }
+            for (int j = 0; j < c; j++) {
+                double sum = 0, max = Double.NEGATIVE_INFINITY;
+                for (int t = 0; t < n; t++) {
+                    double v = h[(first + t) * c + j];
+                    sum += v;
+                    if (v > max) {
+                        max = v;
+                        argmax[i][j] = t;
+                    }
+                }
+                f[i * w + j] = sum / n;              // mean
+                f[i * w + c + j] = max;              // maximum
+                f[i * w + 2 * c + j] = h[lastRow + j]; // last: the end-of-text state
+            }
+        }
+        return new Pool(Nd4j.createFromArray(f).reshape(b.batch(), w).castTo(hidden.dataType()), argmax);
+    }
+
+    /** The gradient of the readout, sent back to the positions it read. */
+    private INDArray unpool(INDArray dPooled, Pool pool, Batch b, INDArray hidden) {
+        int c = (int) hidden.columns(), w = c * readout.widths;
+        double[] d = dPooled.dup('c').data().asDouble();
+        double[] dh = new double[(int) hidden.rows() * c];
+        int lastFrom = readout == Readout.LAST ? 0 : 2 * c;
+        for (int i = 0; i < b.batch(); i++) {
+            int first = i * b.time(), n = b.last()[i] + 1, lastRow = (first + n - 1) * c;
+            for (int j = 0; j < c; j++) {
+                dh[lastRow + j] += d[i * w + lastFrom + j];
+                if (readout == Readout.POOLED) {
+                    double mean = d[i * w + j] / n;
+                    for (int t = 0; t < n; t++) {
+                        dh[(first + t) * c + j] += mean;
+                    }
+                    dh[(first + pool.argmax()[i][j]) * c + j] += d[i * w + c + j];
+                }
+            }
+        }
+        return Nd4j.createFromArray(dh).reshape(hidden.rows(), c).castTo(hidden.dataType());
+    }
 }

@@ -8,15 +8,19 @@ import tinyfm.util.UserError;
  * base already knows). {@code unfreeze}: ULMFiT-style, the top block first, one more each epoch.
  */
 public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLearningRate, double bodyLearningRate,
-                             int labelBudget, double budgetSeconds, int evalsPerEpoch, long seed) {
+                             int labelBudget, double budgetSeconds, int validations, long seed) {
     public enum Mode { FULL, HEAD, UNFREEZE }
 
     public static final int DEFAULT_EPOCHS = 3;
     public static final int DEFAULT_BATCH = 16;
     public static final double DEFAULT_HEAD_LR = 2e-3;
     public static final double BODY_LR_FACTOR = 0.25;
-    /** Validation this many times per epoch: resolution for learning curves and time-to-target, at the cost of wall time. */
-    public static final int DEFAULT_EVALS_PER_EPOCH = 4;
+    /**
+     * Validations per run, evenly spaced over its steps: the resolution of learning curves and of
+     * time-to-target. Per run, not per epoch: a 32-label run takes 20 short epochs, and validating
+     * after each step cost eight times its training time.
+     */
+    public static final int DEFAULT_VALIDATIONS = 12;
 
     public FineTuneConfig {
         if (epochs < 1) {
@@ -31,8 +35,8 @@ public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLe
         if (labelBudget == 0 || labelBudget < -1) {
             throw new UserError("--labels must be a positive number of examples, got " + labelBudget);
         }
-        if (evalsPerEpoch < 1) {
-            throw new UserError("validations per epoch must be at least 1, got " + evalsPerEpoch);
+        if (validations < 1) {
+            throw new UserError("validations per run must be at least 1, got " + validations);
         }
         if (!(budgetSeconds > 0)) {
             throw new UserError("the time budget must be > 0 seconds, got " + budgetSeconds);
@@ -40,6 +44,6 @@ public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLe
     }
 
     public static FineTuneConfig of(Mode mode, int epochs, double lr, int labels, long seed) {
-        return new FineTuneConfig(mode, epochs, DEFAULT_BATCH, lr, lr * BODY_LR_FACTOR, labels, Double.MAX_VALUE, DEFAULT_EVALS_PER_EPOCH, seed);
+        return new FineTuneConfig(mode, epochs, DEFAULT_BATCH, lr, lr * BODY_LR_FACTOR, labels, Double.MAX_VALUE, DEFAULT_VALIDATIONS, seed);
     }
 }

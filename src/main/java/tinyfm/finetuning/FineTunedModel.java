@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import tinyfm.base.ModelFile;
 import tinyfm.model.Gpt;
 import tinyfm.tokenizer.Tokenizer;
@@ -37,8 +38,18 @@ public record FineTunedModel(Classifier classifier, Tokenizer tokenizer, List<St
         List<String> labels = new ArrayList<>();
         JsonParser.parseString(new String(labelBytes, StandardCharsets.UTF_8)).getAsJsonArray().forEach(e -> labels.add(e.getAsString()));
         Gpt body = tinyfm.base.Bases.languageModel(new ModelFile(ModelFile.Kind.BASE, m.config(), m.tokenizer(), m.weights(), m.provenance(), Map.of()), file);
-        Classifier classifier = new Classifier(body, labels.size());
-        classifier.head().values().assign(ModelFile.readArray(headBytes).reshape(classifier.head().count()));
+        INDArray headValues = ModelFile.readArray(headBytes);
+        Classifier classifier = null;
+        for (Classifier.Readout readout : Classifier.Readout.values()) { // the head's size says what it reads
+            Classifier candidate = new Classifier(body, labels.size(), readout);
+            if (candidate.head().count() == headValues.length()) {
+                classifier = candidate;
+            }
+        }
+        if (classifier == null) {
+            throw new UserError(file + ": the classifier head has " + headValues.length() + " weights, which fits no readout of this model");
+        }
+        classifier.head().values().assign(headValues.reshape(classifier.head().count()));
         return new FineTunedModel(classifier, m.tokenizer(), List.copyOf(labels), m.provenance());
     }
 }

@@ -112,8 +112,8 @@ public final class FineTuner {
         INDArray bestBody = null, bestHead = null;
         Metrics bestMetrics = null;
         int stepsPerEpoch = (x.size() + config.batchSize() - 1) / config.batchSize();  // as many as lengthGroupedBatches makes
-        int evalEvery = Math.max(1, (stepsPerEpoch + config.evalsPerEpoch() - 1) / config.evalsPerEpoch());
         int totalSteps = stepsPerEpoch * config.epochs(), step = 0;
+        int evalEvery = Math.max(1, (totalSteps + config.validations() - 1) / config.validations());
         for (int epoch = 1; epoch <= config.epochs() && seconds < config.budgetSeconds(); epoch++) {
             long trainFrom = trainableFrom(body, epoch);
             boolean trainBody = trainFrom < bodySize;
@@ -150,8 +150,8 @@ public final class FineTuner {
                 lossSum += out.loss();
                 batches++;
                 seconds += (System.nanoTime() - t0) / 1e9;
-                boolean endOfEpoch = inEpoch == epochBatches.size();
-                if (inEpoch % evalEvery != 0 && !endOfEpoch && seconds < config.budgetSeconds()) {
+                boolean lastStep = step == totalSteps || (epoch == config.epochs() && inEpoch == epochBatches.size());
+                if (step % evalEvery != 0 && !lastStep && seconds < config.budgetSeconds()) {
                     continue;
                 }
                 // validation: not counted in the training seconds
@@ -166,7 +166,8 @@ public final class FineTuner {
                     bestHead = head.values().dup();
                 }
             }
-            progress.accept(String.format("epoch %d: train loss %.3f, validation accuracy %.1f%% (%.1f s)",
+            progress.accept(curve.isEmpty() ? String.format("epoch %d: train loss %.3f (%.1f s)", epoch, lossSum / Math.max(1, batches), seconds)
+                    : String.format("epoch %d: train loss %.3f, validation accuracy %.1f%% (%.1f s)",
                     epoch, lossSum / Math.max(1, batches), 100 * curve.get(curve.size() - 1).validationAccuracy(), seconds));
         }
         body.parameters().values().assign(bestBody);

@@ -60,6 +60,8 @@ public final class Pretrainer {
     private final TrainingConfig config;
     private final Path checkpointFile;
     private final Listener listener;
+    private ModelFile parent;
+    private String parentSha256;
 
     public Pretrainer(Corpus corpus, Tokenizer tokenizer, GptConfig modelConfig, TrainingConfig config,
                       Path checkpointFile, Listener listener) {
@@ -72,6 +74,20 @@ public final class Pretrainer {
         this.config = config;
         this.checkpointFile = checkpointFile;
         this.listener = listener;
+    }
+
+    /**
+     * Continued pretraining: start from a parent base's weights instead of random ones. The result
+     * is a new base whose provenance names its parent (ULMFiT's second stage, Gururangan et al.'s
+     * domain- and task-adaptive pretraining).
+     */
+    public Pretrainer continueFrom(ModelFile parent, String parentSha256) {
+        if (!parent.config().equals(modelConfig)) {
+            throw new UserError("the parent base is " + parent.config() + ", not " + modelConfig);
+        }
+        this.parent = parent;
+        this.parentSha256 = parentSha256;
+        return this;
     }
 
     public static String corpusSha256(Corpus corpus) {
@@ -101,6 +117,10 @@ public final class Pretrainer {
             step = r.step;
             trainSeconds = r.trainSeconds;
             curve.addAll(r.curve);
+        } else if (parent != null) {
+            gpt.parameters().values().assign(parent.weights());
+            double[] before = evaluate(gpt, data); // the curve starts where the parent stands on the new text
+            curve.add(new Point(0, 0, Double.NaN, before[0], before[1]));
         } else {
             gpt.parameters().initialize(config.seed());
         }
@@ -191,7 +211,10 @@ public final class Pretrainer {
         JsonObject p = new JsonObject();
         p.addProperty("corpus", corpus.name());
         p.addProperty("corpus_sha256", corpusSha);
-        p.addProperty("corpus_documents", corpus.documents().size());
+        p.addProperty("corpus_documents", corpus.documentCount());
+        JsonObject files = new JsonObject(); // as sha256sum prints them, to check which files a base read
+        corpus.documents().forEach(d -> files.addProperty(d.fileName(), d.sha256()));
+        p.add("corpus_files", files);
         p.addProperty("train_tokens", data.train().length);
         p.addProperty("validation_tokens", data.validation().length);
         p.addProperty("bytes_per_token", (double) data.trainBytes() / data.train().length);
@@ -211,6 +234,16 @@ public final class Pretrainer {
         p.add("training", Json.GSON.toJsonTree(config));
         p.add("machine", Provenance.machine());
         p.add("curve", Json.GSON.toJsonTree(curve));
+        if (parent != null) {
+            JsonObject from = new JsonObject();
+            from.addProperty("sha256", parentSha256);
+            for (String key : new String[] {"corpus", "corpus_sha256", "steps", "tokens_seen", "final_validation_bits_per_byte", "train_seconds"}) {
+                if (parent.provenance().has(key)) {
+                    from.add(key, parent.provenance().get(key));
+                }
+            }
+            p.add("parent", from);
+        }
         return p;
     }
 

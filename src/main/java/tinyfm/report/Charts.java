@@ -32,7 +32,7 @@ public final class Charts {
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         for (Run r : runs) {
-            if (r.task().equals(task) && r.labels().equals(labels) && r.seed() == 1 && r.method() != Method.BAG_OF_WORDS) {
+            if (r.task().equals(task) && r.labels().equals(labels) && r.seed() == 1 && r.curve().size() > 1) {
                 List<Double> x = new ArrayList<>(), y = new ArrayList<>();
                 for (FineTuner.Point p : r.curve()) {
                     x.add(p.seconds());
@@ -44,24 +44,50 @@ public final class Charts {
         return chart;
     }
 
-    /** Mean test accuracy against the number of labelled training examples, one line per method. */
+    /**
+     * Mean test accuracy against the number of labelled training examples, one line per method,
+     * with error bars: the 95% confidence interval of the mean over seeds.
+     */
     public static XYChart dataEfficiency(List<Summary.Cell> cells, String task) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Data efficiency: " + task).xAxisTitle("labelled training examples (log scale)").yAxisTitle("test accuracy (mean over seeds)").build();
+                .title("Data efficiency: " + task).xAxisTitle("labelled training examples (log scale)")
+                .yAxisTitle("test accuracy (mean, 95% interval)").build();
         style(chart.getStyler());
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         for (Method m : Method.values()) {
-            List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+            List<Double> x = new ArrayList<>(), y = new ArrayList<>(), error = new ArrayList<>();
             cells.stream().filter(c -> c.task().equals(task) && c.method() == m)
                     .sorted(java.util.Comparator.comparingInt(Summary.Cell::trainExamples))
                     .forEach(c -> {
                         x.add((double) c.trainExamples());
                         y.add(c.testAccuracy().mean());
+                        error.add(c.testAccuracy().halfWidth95());
                     });
             if (!x.isEmpty()) {
-                chart.addSeries(m.label, x, y);
+                chart.addSeries(m.label, x, y, error);
             }
+        }
+        return chart;
+    }
+
+    /**
+     * Time to accuracy: seconds of training until validation accuracy first reached the best that
+     * training from scratch reached, per task; a missing bar means the target was never reached.
+     */
+    public static CategoryChart timeToAccuracy(List<Summary.Cell> cells, List<String> tasks, String labels) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Time to from-scratch's best validation accuracy (" + labels + " labels)")
+                .xAxisTitle("task").yAxisTitle("seconds of training (mean over seeds)").build();
+        style(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        for (Method m : List.of(Method.PRETRAINED_FULL, Method.SCRATCH)) {
+            List<Double> seconds = new ArrayList<>();
+            for (String task : tasks) {
+                Summary.Cell c = Summary.find(cells, task, labels, m);
+                seconds.add(c == null || Double.isNaN(c.secondsToTarget().mean()) ? 0.0 : c.secondsToTarget().mean());
+            }
+            chart.addSeries(m.label, tasks, seconds);
         }
         return chart;
     }

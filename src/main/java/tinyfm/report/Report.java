@@ -37,6 +37,8 @@ public final class Report {
             charts.add("learning-curves-" + task);
             charts.add("data-efficiency-" + task);
         }
+        Charts.save(Charts.timeToAccuracy(cells, tasks, largest), dir, "time-to-accuracy");
+        charts.add("time-to-accuracy");
         Charts.save(Charts.time(cells, tasks, largest, context.pretrainSeconds()), dir, "time");
         charts.add("time");
         AtomicFiles.writeString(dir.resolve("report.md"), markdown(context, runs, cells, tasks, largest, payback, charts));
@@ -66,7 +68,8 @@ public final class Report {
     public static String summaryText(List<Run> runs, double pretrainSeconds) {
         List<Summary.Cell> cells = Summary.cells(runs);
         List<String> tasks = Summary.tasks(runs);
-        return mainTable(cells, tasks, Summary.labelOrder(runs))
+        return mainTable(cells, runs, tasks, Summary.labelOrder(runs)) + "\n"
+                + String.join("\n", Summary.transferFindings(runs)) + "\n"
                 + Summary.payback(cells, tasks, Summary.largestLabels(runs), pretrainSeconds).verdict() + "\n";
     }
 
@@ -75,25 +78,44 @@ public final class Report {
         return provenance.has("train_seconds") ? provenance.get("train_seconds").getAsDouble() : Double.NaN;
     }
 
+    /** The methods that ran, in the table's order. */
+    static List<Method> methodsIn(List<Run> runs) {
+        return java.util.Arrays.stream(Method.values()).filter(m -> runs.stream().anyMatch(r -> r.method() == m)).toList();
+    }
+
+    /** "+12.3 [+8.1, +16.5]" points, or the mean alone with a single seed. */
+    static String difference(Summary.Difference d) {
+        if (d.n() == 0) {
+            return "–";
+        }
+        return d.n() < 2 ? String.format(Locale.ROOT, "%+.1f", 100 * d.mean())
+                : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]", 100 * d.mean(), 100 * d.low(), 100 * d.high());
+    }
+
     /** The main table: test accuracy and training time per method, for every task and label budget. */
-    public static String mainTable(List<Summary.Cell> cells, List<String> tasks, List<String> labelOrder) {
+    public static String mainTable(List<Run> runs) {
+        return mainTable(Summary.cells(runs), runs, Summary.tasks(runs), Summary.labelOrder(runs));
+    }
+
+    static String mainTable(List<Summary.Cell> cells, List<Run> runs, List<String> tasks, List<String> labelOrder) {
+        List<Method> methods = methodsIn(runs);
         StringBuilder sb = new StringBuilder("| task | labels |");
-        for (Method m : Method.values()) {
+        for (Method m : methods) {
             sb.append(' ').append(m.label).append(" |");
         }
-        sb.append("\n|---|---:|");
-        sb.append("---:|".repeat(Method.values().length)).append('\n');
+        sb.append(" full − scratch (95% CI) |\n|---|---:|");
+        sb.append("---:|".repeat(methods.size() + 1)).append('\n');
         for (String task : tasks) {
             for (String labels : labelOrder) {
                 if (Summary.find(cells, task, labels, Method.SCRATCH) == null) {
                     continue;
                 }
                 sb.append("| ").append(task).append(" | ").append(labels).append(" |");
-                for (Method m : Method.values()) {
+                for (Method m : methods) {
                     Summary.Cell c = Summary.find(cells, task, labels, m);
                     sb.append(' ').append(c == null ? "–" : pct(c.testAccuracy()) + "% (" + secs(c.trainSeconds()) + " s)").append(" |");
                 }
-                sb.append('\n');
+                sb.append(' ').append(difference(Summary.paired(runs, task, labels, Method.PRETRAINED_FULL, Method.SCRATCH))).append(" |\n");
             }
         }
         return sb.toString();
@@ -109,7 +131,7 @@ public final class Report {
                 String.join(", ", labelOrder), ctx.plan().seeds()));
         sb.append("Machine: ").append(ctx.machine().get("cores")).append(" cores, ").append(ctx.machine().get("cpu").getAsString()).append(".\n\n");
         sb.append("## Test accuracy (mean ± std over seeds, %) and training time (s)\n\n");
-        sb.append(mainTable(cells, tasks, labelOrder)).append('\n');
+        sb.append(mainTable(cells, runs, tasks, labelOrder)).append('\n');
         sb.append("## Time to target\n\nSeconds of training until validation accuracy first reached the best accuracy that training from scratch reached, ")
                 .append("in the same task, label budget and seed (mean over the seeds that reached it).\n\n");
         sb.append("| task | labels | from-scratch best (target) | from scratch | pretrained, full | pretrained, head only |\n|---|---:|---:|---:|---:|---:|\n");
@@ -122,20 +144,26 @@ public final class Report {
                 double target = runs.stream().filter(r -> r.task().equals(task) && r.labels().equals(labels) && r.method() == Method.SCRATCH)
                         .mapToDouble(Run::validationAccuracy).average().orElse(Double.NaN);
                 Summary.Cell full = Summary.find(cells, task, labels, Method.PRETRAINED_FULL), head = Summary.find(cells, task, labels, Method.PRETRAINED_HEAD);
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %s | %s (%d/%d) | %s (%d/%d) |%n", task, labels, 100 * target,
-                        secs(sc.secondsToTarget()), secs(full.secondsToTarget()), full.reachedTarget(), full.seeds(),
-                        secs(head.secondsToTarget()), head.reachedTarget(), head.seeds()));
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %s | %s | %s |%n", task, labels, 100 * target,
+                        secs(sc.secondsToTarget()), reached(full), reached(head)));
             }
         }
+        sb.append("\n## Does the pretrained base transfer?\n\n");
+        Summary.transferFindings(runs).forEach(line -> sb.append("- ").append(line).append('\n'));
+        sb.append("\nThe paired difference compares, seed by seed, two models trained on the same labelled examples; ")
+                .append("the interval is Student's t over the seeds.\n");
         sb.append("\n## Does pretraining pay back?\n\n").append(payback.verdict()).append("\n\n");
-        sb.append("## Reading the results\n\n").append(reading(cells, tasks, labelOrder)).append('\n');
         sb.append("## How this was measured\n\n");
         sb.append("- The from-scratch model is the **identical architecture with the same tokenizer** (the base's), the same data, optimiser, schedule ")
                 .append("and number of epochs; the only difference is that its weights start random instead of pretrained.\n");
         sb.append(String.format(Locale.ROOT, "- Every neural run trains for at least %d epochs, and with few labels for as many as it takes to see %d examples; "
                 + "the best epoch by validation accuracy is kept.%n", ctx.plan().epochs(), Comparison.MIN_EXAMPLES_SEEN));
         sb.append("- Texts longer than the context window are truncated to their beginning. Times are training seconds on this machine, ")
-                .append("excluding evaluation. The bag-of-words baseline is a logistic regression on word presence.\n\n");
+                .append("excluding evaluation. The bag-of-words baseline is a logistic regression on word presence.\n");
+        sb.append("- The linear probe is a logistic regression on the frozen base's hidden states, pooled over each text (mean, maximum and ")
+                .append("last position); only the regression is trained, so it measures what pretraining alone put into the features. ")
+                .append("Its time counts the forward passes over its training examples and the fit.\n");
+        sb.append("- Seeds are paired: for a given seed every method trains on the same labelled examples.\n\n");
         sb.append("## Charts\n\n");
         for (String c : charts) {
             sb.append("![").append(c).append("](").append(c).append(".png)\n");
@@ -143,27 +171,7 @@ public final class Report {
         return sb.toString();
     }
 
-    /** A short plain-language reading, computed from the numbers. */
-    static String reading(List<Summary.Cell> cells, List<String> tasks, List<String> labelOrder) {
-        StringBuilder sb = new StringBuilder();
-        for (String task : tasks) {
-            for (String labels : labelOrder) {
-                Summary.Cell pre = Summary.find(cells, task, labels, Method.PRETRAINED_FULL), sc = Summary.find(cells, task, labels, Method.SCRATCH),
-                        bow = Summary.find(cells, task, labels, Method.BAG_OF_WORDS);
-                if (pre == null || sc == null) {
-                    continue;
-                }
-                double gap = 100 * (pre.testAccuracy().mean() - sc.testAccuracy().mean());
-                String verb = Math.abs(gap) < 1 ? "matches" : gap > 0 ? String.format(Locale.ROOT, "beats by %.1f points", gap)
-                        : String.format(Locale.ROOT, "trails by %.1f points", -gap);
-                sb.append(String.format(Locale.ROOT, "- **%s, %s labels:** the fine-tuned base %s training from scratch (%.1f%% vs %.1f%%)", task, labels, verb,
-                        100 * pre.testAccuracy().mean(), 100 * sc.testAccuracy().mean()));
-                if (bow != null) {
-                    sb.append(String.format(Locale.ROOT, "; bag-of-words reaches %.1f%%", 100 * bow.testAccuracy().mean()));
-                }
-                sb.append(".\n");
-            }
-        }
-        return sb.toString();
+    private static String reached(Summary.Cell c) {
+        return c == null ? "–" : String.format(Locale.ROOT, "%s (%d/%d)", secs(c.secondsToTarget()), c.reachedTarget(), c.seeds());
     }
 }

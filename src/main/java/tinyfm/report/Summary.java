@@ -3,6 +3,7 @@ package tinyfm.report;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tinyfm.comparison.Comparison.Method;
 import tinyfm.comparison.Comparison.Run;
@@ -20,6 +21,11 @@ public final class Summary {
             double mean = finite.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
             double var = finite.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, finite.size() - 1);
             return new Stat(mean, Math.sqrt(var), finite.size());
+        }
+
+        /** Half the width of the 95% confidence interval of the mean (Student's t); 0 for one value. */
+        public double halfWidth95() {
+            return n < 2 ? 0 : tQuantile975(n - 1) * std / Math.sqrt(n);
         }
     }
 
@@ -44,6 +50,45 @@ public final class Summary {
         return cells;
     }
 
+    /**
+     * The paired difference a − b in test accuracy over seeds, with a 95% confidence interval
+     * (Student's t). Paired: for each seed both methods trained on the same labelled examples, so
+     * the luck of the draw cancels and the interval is about the methods, not the draw.
+     */
+    public record Difference(double mean, double low, double high, int n) {
+        /** True when the whole interval lies above zero. */
+        public boolean clearlyPositive() {
+            return n > 1 && low > 0;
+        }
+    }
+
+    public static Difference paired(List<Run> runs, String task, String labels, Method a, Method b) {
+        Map<Integer, Double> byA = new LinkedHashMap<>(), byB = new LinkedHashMap<>();
+        for (Run r : runs) {
+            if (r.task().equals(task) && r.labels().equals(labels)) {
+                if (r.method() == a) {
+                    byA.put(r.seed(), r.testAccuracy());
+                } else if (r.method() == b) {
+                    byB.put(r.seed(), r.testAccuracy());
+                }
+            }
+        }
+        List<Double> diffs = byA.keySet().stream().filter(byB::containsKey).map(seed -> byA.get(seed) - byB.get(seed)).toList();
+        Stat stat = Stat.of(diffs);
+        if (stat.n() < 2) {
+            return new Difference(stat.mean(), Double.NaN, Double.NaN, stat.n());
+        }
+        double half = tQuantile975(stat.n() - 1) * stat.std() / Math.sqrt(stat.n());
+        return new Difference(stat.mean(), stat.mean() - half, stat.mean() + half, stat.n());
+    }
+
+    /** Student's t, two-sided 95% (the 0.975 quantile), for df degrees of freedom. */
+    static double tQuantile975(int df) {
+        double[] table = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+            2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+        return df <= table.length ? table[df - 1] : 1.960;
+    }
+
     public static Cell find(List<Cell> cells, String task, String labels, Method method) {
         return cells.stream().filter(c -> c.task().equals(task) && c.labels().equals(labels) && c.method() == method).findFirst().orElse(null);
     }
@@ -66,7 +111,9 @@ public final class Summary {
                 continue;
             }
             if (pre.reachedTarget() < pre.seeds()) {
-                problems.add(String.format("on %s the pretrained model reached from-scratch accuracy in only %d of %d seeds",
+                problems.add(pre.seeds() == 1
+                        ? String.format("on %s the fine-tuned base never reached the best validation accuracy of training from scratch", task)
+                        : String.format("on %s the fine-tuned base reached the best validation accuracy of training from scratch in %d of %d seeds only",
                         task, pre.reachedTarget(), pre.seeds()));
                 savings.put(task, Double.NaN);
             } else {
@@ -74,19 +121,51 @@ public final class Summary {
             }
         }
         double mean = savings.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        String with = String.format("With %s labels, ", labels);
         if (!problems.isEmpty()) {
             return new Payback(pretrainSeconds, labels, savings, Double.NaN, -1,
-                    "Pretraining does not pay back at this scale: " + String.join("; ", problems) + ".");
+                    with + "pretraining does not pay back in training time: " + String.join("; ", problems) + ".");
         }
         if (!(mean > 0)) {
-            return new Payback(pretrainSeconds, labels, savings, mean, -1, String.format(
-                    "Pretraining does not pay back at this scale: fine-tuning from the base is not faster than training from scratch "
-                            + "(mean saving %.1f s per task), so the %.0f s of pretraining is never recovered in time.", mean, pretrainSeconds));
+            return new Payback(pretrainSeconds, labels, savings, mean, -1, String.format(Locale.ROOT,
+                    "%sfine-tuning the base is not faster than training from scratch to the same validation accuracy "
+                            + "(%.1f s saved per task on average), so the %.0f s of pretraining is never recovered in time.", with, mean, pretrainSeconds));
         }
         int n = (int) Math.ceil(pretrainSeconds / mean);
-        return new Payback(pretrainSeconds, labels, savings, mean, n, String.format(
-                "Pretraining (%.0f s, once) pays back after %d task(s) like these: each saves %.1f s on average to reach from-scratch accuracy.",
-                pretrainSeconds, n, mean));
+        return new Payback(pretrainSeconds, labels, savings, mean, n, String.format(Locale.ROOT,
+                "%sthe fine-tuned base reaches the best validation accuracy of training from scratch %.1f s sooner per task on average; "
+                        + "the one-off pretraining (%.0f s) pays for itself after %d task%s like these.",
+                with, mean, pretrainSeconds, n, n == 1 ? "" : "s"));
+    }
+
+    /**
+     * One plain sentence per task and label budget: on the test set, is the fine-tuned base ahead
+     * of the same model trained from scratch, behind it, or can the seeds not tell?
+     */
+    public static List<String> transferFindings(List<Run> runs) {
+        List<String> out = new ArrayList<>();
+        for (String task : tasks(runs)) {
+            for (String labels : labelOrder(runs)) {
+                Difference d = paired(runs, task, labels, Method.PRETRAINED_FULL, Method.SCRATCH);
+                if (d.n() == 0) {
+                    continue;
+                }
+                double points = 100 * d.mean();
+                String finding;
+                if (d.n() < 2) {
+                    finding = String.format(Locale.ROOT, "%s training from scratch by %.1f points (one seed, so no confidence interval)",
+                            points >= 0 ? "beats" : "trails", Math.abs(points));
+                } else if (d.low() > 0 || d.high() < 0) {
+                    finding = String.format(Locale.ROOT, "%s training from scratch by %.1f points (95%% interval %+.1f to %+.1f over %d paired seeds)",
+                            points > 0 ? "beats" : "trails", Math.abs(points), 100 * d.low(), 100 * d.high(), d.n());
+                } else {
+                    finding = String.format(Locale.ROOT, "cannot be told from training from scratch: %+.1f points, with a 95%% interval "
+                            + "(%+.1f to %+.1f over %d paired seeds) that includes zero", points, 100 * d.low(), 100 * d.high(), d.n());
+                }
+                out.add(String.format(Locale.ROOT, "%s, %s labels, test accuracy: the fine-tuned base %s.", task, labels, finding));
+            }
+        }
+        return out;
     }
 
     /** The tasks in the order they were run. */

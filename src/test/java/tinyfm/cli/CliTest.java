@@ -75,7 +75,7 @@ public class CliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("books"));
         assertTrue(r.out().contains("train 2,100 examples {negative=1050, positive=1050}"), r.out());
-        assertTrue(r.out().contains("Checksums: all 24 files match"), r.out());
+        assertTrue(r.out().contains("Checksums: all 31 files match"), r.out());
     }
 
     @Test
@@ -125,6 +125,11 @@ public class CliTest {
         assertEquals(0, i.code(), i.err());
         assertTrue(i.out().contains("base (format tinyfm-model v1), checksums OK"));
         assertTrue(i.out().contains("corpus_sha256"));
+        try { // each source file with the sha256 that sha256sum prints for it
+            assertTrue(i.out().contains(tinyfm.util.Sha256.of(Path.of(corpus)) + "  corpus.txt"), i.out());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
         assertTrue(i.out().contains("block.0.attention.qkv.weight"));
 
         Run bad = run("generate", "--base", base.toString(), "--temperature", "-1");

@@ -40,7 +40,8 @@ class ComparisonTest {
         assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
         assertTrue(Files.readString(out.resolve("data-efficiency-colours.svg")).contains("<svg"));
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertEquals(1 + 2 * 2 * 4, csv.size(), "header + labels × seeds × methods");
+        assertEquals(1 + 2 * 2 * Method.values().length, csv.size(), "header + labels × seeds × methods");
+        assertTrue(csv.stream().anyMatch(line -> line.contains(",probe,")), "the probe arm ran");
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("## Does pretraining pay back?"));
         assertTrue(report.contains("identical architecture with the same tokenizer"));
@@ -62,6 +63,46 @@ class ComparisonTest {
 
     private static Run run(Method m, double val, List<FineTuner.Point> curve) {
         return new Run("t", "all", 10, 1, m, 2, val, val, val, 1, Double.NaN, curve);
+    }
+
+    @Test
+    void thePairedDifferenceHasAStudentTIntervalOverSeeds() {
+        List<Run> runs = new java.util.ArrayList<>();
+        double[] pre = {0.80, 0.82, 0.78}, scratch = {0.70, 0.71, 0.69};
+        for (int seed = 1; seed <= 3; seed++) {
+            runs.add(new Run("t", "32", 32, seed, Method.PRETRAINED_FULL, 1, 0, pre[seed - 1], 0, 1, Double.NaN, List.of()));
+            runs.add(new Run("t", "32", 32, seed, Method.SCRATCH, 1, 0, scratch[seed - 1], 0, 1, Double.NaN, List.of()));
+        }
+        tinyfm.report.Summary.Difference d = tinyfm.report.Summary.paired(runs, "t", "32", Method.PRETRAINED_FULL, Method.SCRATCH);
+        // differences 0.10, 0.11, 0.09: mean 0.10, std 0.01, t(2) = 4.303, half-width 4.303 × 0.01 / √3
+        assertEquals(0.10, d.mean(), 1e-12);
+        assertEquals(0.10 - 4.303 * 0.01 / Math.sqrt(3), d.low(), 1e-9);
+        assertEquals(0.10 + 4.303 * 0.01 / Math.sqrt(3), d.high(), 1e-9);
+        assertTrue(d.clearlyPositive());
+        runs.add(new Run("t", "32", 32, 4, Method.PRETRAINED_FULL, 1, 0, 0.5, 0, 1, Double.NaN, List.of()));
+        assertEquals(3, tinyfm.report.Summary.paired(runs, "t", "32", Method.PRETRAINED_FULL, Method.SCRATCH).n(), "a seed without its pair is left out");
+    }
+
+    @Test
+    void theProbeReadsALabelThatTheFeaturesCarry() {
+        // features in which the label is a direction in feature space, plus noise: a linear probe must find it
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        java.util.Map<tinyfm.data.Example, double[]> features = new java.util.IdentityHashMap<>();
+        List<tinyfm.data.Example> train = new java.util.ArrayList<>(), test = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String label = i % 2 == 0 ? "a" : "b";
+            tinyfm.data.Example e = new tinyfm.data.Example("text " + i, label);
+            double[] f = new double[12];
+            for (int j = 0; j < f.length; j++) {
+                f[j] = random.nextGaussian();
+            }
+            f[3] += label.equals("a") ? 1.5 : -1.5;
+            features.put(e, f);
+            (i < 150 ? train : test).add(e);
+        }
+        Probe probe = new Probe(List.of("a", "b"));
+        probe.train(train, test, features);
+        assertTrue(probe.evaluate(test, features).accuracy() > 0.85, "probe accuracy " + probe.evaluate(test, features).accuracy());
     }
 
     @Test

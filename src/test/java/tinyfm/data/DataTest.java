@@ -38,6 +38,25 @@ class DataTest {
     }
 
     @Test
+    void aFileOfManyDocumentsSplitsAtADocumentBoundaryAndDropsTheSeparators() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            sb.append(i == 0 ? "" : "\n" + Corpus.SEPARATOR_LINE + "\n").append("Review number ").append(i).append(". It was fine.");
+        }
+        Path file = dir.resolve("reviews.txt");
+        Files.writeString(file, sb + "\n");
+        Corpus c = Corpus.load(file.toString());
+        assertEquals(1, c.documents().size());
+        assertEquals(100, c.documentCount());
+        Corpus.Split s = c.split();
+        assertEquals(100, s.train().size() + s.validation().size(), "every document whole, on one side");
+        assertTrue(s.validation().size() >= 3 && s.validation().size() <= 7, "about 5% held out: " + s.validation().size());
+        assertTrue(s.validation().get(0).startsWith("Review number " + s.train().size() + "."), s.validation().get(0));
+        assertTrue(s.train().stream().noneMatch(d -> d.contains(Corpus.SEPARATOR_LINE)));
+        assertTrue(s.validation().stream().noneMatch(d -> d.contains(Corpus.SEPARATOR_LINE)));
+    }
+
+    @Test
     void splitHoldsOutTheEndOfEveryDocument() throws Exception {
         Corpus c = Corpus.load(TestData.corpus(dir, 400).toString());
         Corpus.Split s = c.split();

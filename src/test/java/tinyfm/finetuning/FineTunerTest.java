@@ -36,6 +36,39 @@ class FineTunerTest {
     }
 
     @Test
+    void bothReadoutsBackpropagateTheirExactGradientIntoTheBody() {
+        for (Classifier.Readout readout : Classifier.Readout.values()) {
+            Gpt gpt = new Gpt(new GptConfig(tokenizer.vocabSize(), 12, 1, 2, 8, 0.0), org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            gpt.parameters().initialize(5);
+            gpt.parameters().values().muli(6); // larger weights, so every path carries a visible gradient
+            Classifier c = new Classifier(gpt, 3, readout);
+            c.head().initialize(2);
+            c.head().values().muli(20);
+            // two texts of different lengths: the shorter one is padded, and padding must get no gradient
+            Classifier.Batch b = FineTuner.batch(List.of(new int[] {5, 9, 2, 7, 1}, new int[] {3, 8, 1}), new int[] {0, 2}, tokenizer, 12);
+            gpt.zeroGradients();
+            c.head().grads().assign(0);
+            c.forward(b, true, true, true);
+            INDArray analytic = gpt.parameters().grads().dup();
+            INDArray values = gpt.parameters().values();
+            java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+            double eps = 1e-5, worst = 0;
+            for (int k = 0; k < 40; k++) {
+                long i = r.nextLong(values.length());
+                double v = values.getDouble(i);
+                values.putScalar(i, v + eps);
+                double up = c.forward(b, false, false, false).loss();
+                values.putScalar(i, v - eps);
+                double down = c.forward(b, false, false, false).loss();
+                values.putScalar(i, v);
+                double numeric = (up - down) / (2 * eps), exact = analytic.getDouble(i);
+                worst = Math.max(worst, Math.abs(numeric - exact) / Math.max(1e-6, Math.abs(numeric) + Math.abs(exact)));
+            }
+            assertTrue(worst < 1e-4, readout + ": worst relative gradient error " + worst);
+        }
+    }
+
+    @Test
     void headModeLeavesTheBodyUntouchedAndLearnsAThreeClassTask() {
         Gpt gpt = body();
         INDArray before = gpt.parameters().values().dup();

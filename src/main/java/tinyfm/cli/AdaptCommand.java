@@ -1,0 +1,94 @@
+package tinyfm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tinyfm.base.ModelFile;
+import tinyfm.data.Corpus;
+import tinyfm.data.Example;
+import tinyfm.data.Task;
+import tinyfm.pretraining.Pretrainer;
+import tinyfm.pretraining.TrainingConfig;
+import tinyfm.util.UserError;
+
+@Command(name = "adapt", sortOptions = false, description = {
+        "Continue pretraining a base on new unlabelled text, and save the adapted base.",
+        "Still self-supervised: with --task, the task's training texts are read and their labels ignored",
+        "(task-adaptive pretraining); with --corpus, any text (domain-adaptive pretraining).",
+        "The new base's provenance names its parent by sha256."})
+final class AdaptCommand implements Callable<Integer> {
+    @Option(names = "--base", required = true, description = "The parent base, from 'tinyfm pretrain' or an earlier 'adapt'.")
+    Path base;
+
+    @ArgGroup(multiplicity = "1")
+    Text text;
+
+    static final class Text {
+        @Option(names = "--task", description = "A task (bundled name or folder): its training texts, without their labels.")
+        String task;
+
+        @Option(names = "--corpus", description = "A corpus (bundled name or a .txt/.txt.gz file or folder).")
+        String corpus;
+    }
+
+    @Option(names = "--out", required = true, description = "Where to save the adapted base.")
+    Path out;
+
+    @Option(names = "--steps", defaultValue = "300", description = "Training steps. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--lr", defaultValue = "5e-4", description = "Peak learning rate (lower than pretraining's, so the base is adjusted, not overwritten). Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Windows per step. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "1337", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--force", description = "Overwrite an existing file at --out.")
+    boolean force;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        if (steps < 1) {
+            throw new UserError("--steps must be at least 1, got " + steps);
+        }
+        if (!(lr > 0)) {
+            throw new UserError("--lr must be > 0, got " + lr);
+        }
+        if (batch < 1) {
+            throw new UserError("--batch must be at least 1, got " + batch);
+        }
+        Outputs.ensureWritable(out, force);
+        ModelFile parent = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain' or 'tinyfm adapt'");
+        Corpus corpus = text.task != null ? taskTexts(Task.load(text.task)) : Corpus.load(text.corpus);
+        o.println("Adapting (continued self-supervised pretraining): the base keeps learning to predict the next token, now of this text.");
+        o.printf("Parent %s; text %s: %.2f MB%n", base, corpus.name(), corpus.utf8Bytes() / 1e6);
+        TrainingConfig training = TrainingConfig.defaults(batch, steps, lr, seed);
+        PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(o, steps);
+        Pretrainer.Result result = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, null, progress)
+                .continueFrom(parent, FinetuneCommand.sha(base))
+                .run(false, null, new AtomicBoolean());
+        progress.done();
+        result.base().save(out);
+        Pretrainer.Point first = result.curve().get(0), last = result.curve().get(result.curve().size() - 1);
+        o.printf("%nSaved the adapted base to %s.%nValidation on the new text: %.3f bits per byte before adapting, %.3f after %d steps.%n",
+                out, first.validationBitsPerByte(), last.validationBitsPerByte(), result.steps());
+        o.println("Fine-tune it like any base: ./tinyfm finetune --base " + out + " --task ...");
+        return 0;
+    }
+
+    private static Corpus taskTexts(Task task) {
+        return Corpus.ofTexts("task " + task.name() + " (training texts, labels unused)", task.train().stream().map(Example::text).toList());
+    }
+}
