@@ -85,8 +85,9 @@ final class CompareCommand implements Callable<Integer> {
         }
         var o = spec.commandLine().getOut();
         List<Comparison.Method> arms = methods.stream().map(String::trim).map(Comparison.Method::byId).distinct().toList();
-        Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds,
-                tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms, FinetuneCommand.readout(readout));
+        Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, Comparison.MIN_EXAMPLES_SEEN,
+                budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds, tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms,
+                FinetuneCommand.readout(readout));
         o.println("Transfer learning vs. from scratch: the same model, with and without the pretrained weights.");
         ProgressLine bar = new ProgressLine(o, "compare");
         List<Comparison.Run> runs = new Comparison(baseFile, base, plan).run(new Comparison.Listener() {

@@ -187,9 +187,18 @@ final class PretrainCommand implements Callable<Integer> {
         private double tokensPerSecond;
         private int step;
 
+        private final long deadlineMillis; // 0: the bar counts steps; else it counts the time until the deadline
+        private final long startMillis = System.currentTimeMillis();
+
         PretrainProgress(PrintWriter out, int total) {
+            this(out, total, 0);
+        }
+
+        /** A bar for a run that stops at a deadline: it fills with time, not steps. */
+        PretrainProgress(PrintWriter out, int total, long deadlineMillis) {
             this.bar = new ProgressLine(out, "pretrain");
             this.total = total;
+            this.deadlineMillis = deadlineMillis;
         }
 
         @Override
@@ -219,6 +228,11 @@ final class PretrainCommand implements Callable<Integer> {
         }
 
         private void draw(boolean force) {
+            if (deadlineMillis > 0) {
+                bar.update(System.currentTimeMillis() - startMillis, deadlineMillis - startMillis,
+                        String.format("step %d | loss %.3f | %s | %,.0f tok/s", step, loss, val, tokensPerSecond), force);
+                return;
+            }
             bar.update(step, total, String.format("step %d/%d | loss %.3f | %s | %,.0f tok/s", step, total, loss, val, tokensPerSecond), force);
         }
 

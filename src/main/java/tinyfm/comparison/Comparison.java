@@ -26,11 +26,15 @@ public final class Comparison {
     /** Validations per run below the largest label budget. */
     public static final int FEW_LABEL_VALIDATIONS = 4;
 
-    public record Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds, int validations,
-                       List<Method> methods, Classifier.Readout readout) {
+    /**
+     * What to run. {@code epochs} is the least a neural run trains; with few labels it trains until it
+     * has seen {@code minExamplesSeen} examples.
+     */
+    public record Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, int minExamplesSeen, double budgetSeconds,
+                       int validations, List<Method> methods, Classifier.Readout readout) {
         public Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds) {
-            this(tasks, labelBudgets, seeds, epochs, budgetSeconds, FineTuneConfig.DEFAULT_VALIDATIONS, List.of(Method.values()),
-                    Classifier.DEFAULT_READOUT);
+            this(tasks, labelBudgets, seeds, epochs, MIN_EXAMPLES_SEEN, budgetSeconds, FineTuneConfig.DEFAULT_VALIDATIONS,
+                    List.of(Method.values()), Classifier.DEFAULT_READOUT);
         }
 
         public Plan {
@@ -148,7 +152,7 @@ public final class Comparison {
             return new Run(task.name(), labels, subset.size(), seed, method, 0, val.accuracy(), test.accuracy(), test.macroF1(),
                     seconds, Double.NaN, List.of(new FineTuner.Point(1, seconds, Double.NaN, val.accuracy())));
         }
-        int epochs = Math.max(plan.epochs(), (MIN_EXAMPLES_SEEN + subset.size() - 1) / subset.size());
+        int epochs = Math.max(plan.epochs(), (plan.minExamplesSeen() + subset.size() - 1) / subset.size());
         FineTuneConfig.Mode mode = method == Method.PRETRAINED_HEAD ? FineTuneConfig.Mode.HEAD : FineTuneConfig.Mode.FULL;
         // learning curves and time to target are read at the largest budget; below it a few validations
         // suffice to keep the best weights, and validation would otherwise take most of a small run's time

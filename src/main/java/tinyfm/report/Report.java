@@ -157,7 +157,7 @@ public final class Report {
         sb.append("- The from-scratch model is the **identical architecture with the same tokenizer** (the base's), the same data, optimiser, schedule ")
                 .append("and number of epochs; the only difference is that its weights start random instead of pretrained.\n");
         sb.append(String.format(Locale.ROOT, "- Every neural run trains for at least %d epochs, and with few labels for as many as it takes to see %d examples; "
-                + "the best epoch by validation accuracy is kept.%n", ctx.plan().epochs(), Comparison.MIN_EXAMPLES_SEEN));
+                + "the best epoch by validation accuracy is kept.%n", ctx.plan().epochs(), ctx.plan().minExamplesSeen()));
         sb.append("- Texts longer than the context window are truncated to their beginning. Times are training seconds on this machine, ")
                 .append("excluding evaluation. The bag-of-words baseline is a logistic regression on word presence.\n");
         sb.append("- The linear probe is a logistic regression on the frozen base's hidden states, pooled over each text (mean, maximum and ")
