@@ -6,6 +6,8 @@ import java.util.List;
 import tinyfm.base.Bases;
 import tinyfm.base.ModelFile;
 import tinyfm.comparison.Comparison;
+import tinyfm.finetuning.Classifier;
+import tinyfm.finetuning.FineTuneConfig;
 import tinyfm.data.Corpus;
 import tinyfm.model.GptConfig;
 import tinyfm.pretraining.Pretrainer;
@@ -19,7 +21,7 @@ import tinyfm.util.Home;
  * ({@code TINYFM_SMOKE=1}) that shrinks every budget so CI can execute all notebooks in minutes.
  */
 public final class Lesson {
-    public static final int PRETRAIN_STEPS = 800;
+    public static final int PRETRAIN_STEPS = 500;
     public static final int SMOKE_PRETRAIN_STEPS = 30;
     public static final long SEED = 1337;
 
@@ -64,14 +66,19 @@ public final class Lesson {
         return ModelFile.load(basePath());
     }
 
+    /** The arms of chapter 4: head-only fine-tuning has its own place in chapter 3. */
+    public static final List<Comparison.Method> COMPARED = List.of(Comparison.Method.PRETRAINED_FULL, Comparison.Method.PROBE,
+            Comparison.Method.SCRATCH, Comparison.Method.BAG_OF_WORDS);
+
     /**
-     * Transfer, measured on the shipped base: every method for every task, label budget and seed,
-     * one printed line per trained model. In smoke mode: the first budget only, one seed, one epoch.
+     * Transfer, measured on the shipped base: fine-tuned, probe, from scratch and bag-of-words for
+     * every task, label budget and seed, one printed line per trained model. In smoke mode: the first
+     * budget only, one seed, one epoch.
      */
     public static List<Comparison.Run> compare(List<String> tasks, List<Integer> labelBudgets, int seeds) {
-        Comparison.Plan plan = smoke()
-                ? new Comparison.Plan(tasks, List.of(labelBudgets.get(0)), 1, 1, Double.MAX_VALUE)
-                : new Comparison.Plan(tasks, labelBudgets, seeds, 3, Double.MAX_VALUE);
+        List<Integer> budgets = smoke() ? List.of(labelBudgets.get(0)) : labelBudgets;
+        Comparison.Plan plan = new Comparison.Plan(tasks, budgets, smoke() ? 1 : seeds, smoke() ? 1 : 3, Comparison.MIN_EXAMPLES_SEEN,
+                Double.MAX_VALUE, FineTuneConfig.DEFAULT_VALIDATIONS, COMPARED, Classifier.DEFAULT_READOUT);
         return new Comparison(base(), basePath(), plan).run(new Comparison.Listener() {
             @Override
             public void started(int totalRuns) {

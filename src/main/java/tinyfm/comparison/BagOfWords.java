@@ -90,23 +90,13 @@ public final class BagOfWords {
     private double[] probabilities(int[] f) {
         int k = weights.length, bias = weights[0].length - 1;
         double[] z = new double[k];
-        double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
             z[c] = weights[c][bias];
             for (int j : f) {
                 z[c] += weights[c][j];
             }
-            max = Math.max(max, z[c]);
         }
-        double sum = 0;
-        for (int c = 0; c < k; c++) {
-            z[c] = Math.exp(z[c] - max);
-            sum += z[c];
-        }
-        for (int c = 0; c < k; c++) {
-            z[c] /= sum;
-        }
-        return z;
+        return Softmax.inPlace(z);
     }
 
     public int predict(String text) {

@@ -170,23 +170,13 @@ public final class Probe {
     private static double[] probabilities(double[][] w, double[] x) {
         int k = w.length, f = x.length;
         double[] z = new double[k];
-        double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
             z[c] = w[c][f];
             for (int j = 0; j < f; j++) {
                 z[c] += w[c][j] * x[j];
             }
-            max = Math.max(max, z[c]);
         }
-        double sum = 0;
-        for (int c = 0; c < k; c++) {
-            z[c] = Math.exp(z[c] - max);
-            sum += z[c];
-        }
-        for (int c = 0; c < k; c++) {
-            z[c] /= sum;
-        }
-        return z;
+        return Softmax.inPlace(z);
     }
 
     public Metrics evaluate(List<Example> examples, Map<Example, double[]> features) {

@@ -22,6 +22,32 @@ public final class Generator {
         this.tokenizer = tokenizer;
     }
 
+    /** One candidate for the next token: its text and the model's probability for it. */
+    public record Candidate(String piece, double probability) {}
+
+    /**
+     * What the language model predicts after the prompt: the {@code k} most likely next tokens, each
+     * with its probability (the softmax of the logits). Sampling picks among exactly these numbers.
+     */
+    public List<Candidate> nextTokens(String prompt, int k) {
+        Gpt.Decoder decoder = gpt.new Decoder();
+        INDArray logits = null;
+        int[] ids = prompt.isEmpty() ? new int[] {tokenizer.endOfText()} : tokenizer.encode(prompt);
+        int context = gpt.config().contextLength();
+        for (int i = Math.max(0, ids.length - context + 1); i < ids.length; i++) {
+            logits = decoder.step(ids[i]);
+        }
+        double[] z = logits.toDoubleVector();
+        double max = Arrays.stream(z).max().orElseThrow(), sum = 0;
+        for (double v : z) {
+            sum += Math.exp(v - max);
+        }
+        final double total = sum;
+        return java.util.stream.IntStream.range(0, z.length).boxed()
+                .sorted((a, b) -> Double.compare(z[b], z[a])).limit(k)
+                .map(id -> new Candidate(tokenizer.piece(id), Math.exp(z[id] - max) / total)).toList();
+    }
+
     /** Generates up to {@code maxTokens} tokens after the prompt; streams text pieces to {@code onText} as they become printable. */
     public String generate(String prompt, int maxTokens, Sampling sampling, Consumer<String> onText) {
         int context = gpt.config().contextLength();

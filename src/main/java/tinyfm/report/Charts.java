@@ -54,6 +54,7 @@ public final class Charts {
                 .yAxisTitle("test accuracy (mean, 95% interval)").build();
         style(chart.getStyler());
         chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setErrorBarsColorSeriesColor(true); // each interval in its method's colour
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         for (Method m : Method.values()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>(), error = new ArrayList<>();

@@ -84,6 +84,18 @@ class ComparisonTest {
     }
 
     @Test
+    void thePaybackVerdictSaysWhenTheFineTunedBaseEndsFarAboveScratch() {
+        List<FineTuner.Point> scratchCurve = List.of(new FineTuner.Point(1, 2, 0.6, 0.30), new FineTuner.Point(2, 4, 0.5, 0.31));
+        List<FineTuner.Point> preCurve = List.of(new FineTuner.Point(1, 2, 0.5, 0.60), new FineTuner.Point(2, 4, 0.4, 0.65));
+        List<Run> runs = Comparison.withTimeToTarget(List.of(
+                new Run("topic", "100", 100, 1, Method.PRETRAINED_FULL, 3, 0.65, 0.66, 0.66, 4, Double.NaN, preCurve),
+                new Run("topic", "100", 100, 1, Method.SCRATCH, 3, 0.31, 0.30, 0.30, 4, Double.NaN, scratchCurve)));
+        String verdict = tinyfm.report.Summary.payback(tinyfm.report.Summary.cells(runs), List.of("topic"), "100", 1000).verdict();
+        assertTrue(verdict.contains("2.0 s sooner"), verdict);
+        assertTrue(verdict.contains("ends at 66.0% test accuracy, 36.0 points above training from scratch (30.0%)"), verdict);
+    }
+
+    @Test
     void theProbeReadsALabelThatTheFeaturesCarry() {
         // features in which the label is a direction in feature space, plus noise: a linear probe must find it
         java.util.SplittableRandom random = new java.util.SplittableRandom(5);
