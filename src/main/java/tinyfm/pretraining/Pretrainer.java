@@ -236,11 +236,18 @@ public final class Pretrainer {
         if (parent != null) {
             JsonObject from = new JsonObject();
             from.addProperty("sha256", parentSha256);
-            for (String key : new String[] {"corpus", "corpus_sha256", "steps", "tokens_seen", "final_validation_bits_per_byte", "train_seconds"}) {
-                if (parent.provenance().has(key)) {
-                    from.add(key, parent.provenance().get(key));
+            JsonObject pp = parent.provenance();
+            for (String key : new String[] {"corpus", "corpus_sha256", "steps", "tokens_seen", "final_validation_bits_per_byte"}) {
+                if (pp.has(key)) {
+                    from.add(key, pp.get(key));
                 }
             }
+            // what the whole chain of pretraining cost before this run: the parent's, and its own parent's before that
+            double parentSeconds = pp.has("train_seconds") ? pp.get("train_seconds").getAsDouble() : 0;
+            if (pp.has("parent") && pp.getAsJsonObject("parent").has("train_seconds")) {
+                parentSeconds += pp.getAsJsonObject("parent").get("train_seconds").getAsDouble();
+            }
+            from.addProperty("train_seconds", parentSeconds);
             p.add("parent", from);
         }
         return p;

@@ -75,7 +75,13 @@ public final class Report {
 
     /** The base's recorded pretraining time, NaN for a base made before provenance recorded it. */
     public static double pretrainSeconds(JsonObject provenance) {
-        return provenance.has("train_seconds") ? provenance.get("train_seconds").getAsDouble() : Double.NaN;
+        if (!provenance.has("train_seconds")) {
+            return Double.NaN;
+        }
+        double seconds = provenance.get("train_seconds").getAsDouble();
+        // an adapted base cost its ancestors' pretraining too; "parent.train_seconds" holds all of it
+        JsonObject parent = provenance.has("parent") ? provenance.getAsJsonObject("parent") : null;
+        return parent != null && parent.has("train_seconds") ? seconds + parent.get("train_seconds").getAsDouble() : seconds;
     }
 
     /** The methods that ran, in the table's order. */
