@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import tinyfm.model.GptConfig;
@@ -87,24 +89,48 @@ public record ModelFile(Kind kind, GptConfig config, Tokenizer tokenizer, INDArr
         if (!Files.exists(file)) {
             throw new UserError(file + ": file not found");
         }
+        try {
+            return parse(file, readEntries(file));
+        } catch (UserError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // anything a damaged file can still trip (a JSON value of the wrong type, an array ND4J rejects)
+            throw new UserError(file + ": corrupt model file (" + oneLine(e) + ")");
+        }
+    }
+
+    private static final List<String> REQUIRED = List.of("config.json", "tokenizer.json", "weights.nd4j", "provenance.json");
+
+    /**
+     * The zip's entries, each read with a size limit: the uncompressed whole may not exceed a few times
+     * the file (weights do not compress), so a damaged or hostile size field cannot exhaust memory.
+     */
+    private static Map<String, byte[]> readEntries(Path file) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+            long budget = 4 * Files.size(file) + (1 << 20);
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                entries.put(e.getName(), zip.readAllBytes());
+                byte[] bytes = zip.readNBytes((int) Math.min(budget + 1, Integer.MAX_VALUE - 8));
+                budget -= bytes.length;
+                if (budget < 0) {
+                    throw new UserError(file + ": corrupt model file (entry " + e.getName() + " expands far beyond the file's size)");
+                }
+                if (entries.put(e.getName(), bytes) != null) {
+                    throw new UserError(file + ": corrupt model file (entry " + e.getName() + " appears twice)");
+                }
             }
         } catch (IOException e) {
-            throw new UserError(file + ": truncated or corrupt model file (" + e.getMessage() + ")");
+            throw new UserError(file + ": truncated or corrupt model file (" + oneLine(e) + ")");
         }
+        return entries;
+    }
+
+    private static ModelFile parse(Path file, Map<String, byte[]> entries) {
         byte[] manifestBytes = entries.remove("manifest.json");
         if (manifestBytes == null) {
             throw new UserError(file + ": not a tinyfm model file (no manifest.json inside)");
         }
-        JsonObject manifest;
-        try {
-            manifest = JsonParser.parseString(new String(manifestBytes, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new UserError(file + ": corrupt model file (manifest.json is not JSON)");
-        }
+        JsonObject manifest = jsonObject(file, "manifest.json", manifestBytes);
         if (!manifest.has("format") || !FORMAT.equals(manifest.get("format").getAsString())) {
             throw new UserError(file + ": not a tinyfm model file");
         }
@@ -114,6 +140,11 @@ public record ModelFile(Kind kind, GptConfig config, Tokenizer tokenizer, INDArr
                     + FORMAT_VERSION + "); retrain it or use a matching tinyfm version");
         }
         JsonObject sums = manifest.getAsJsonObject("sha256");
+        for (String name : REQUIRED) {
+            if (!sums.has(name) || !entries.containsKey(name)) {
+                throw new UserError(file + ": truncated or corrupt model file (entry " + name + " is missing)");
+            }
+        }
         for (String name : sums.keySet()) {
             byte[] bytes = entries.get(name);
             if (bytes == null) {
@@ -129,21 +160,58 @@ public record ModelFile(Kind kind, GptConfig config, Tokenizer tokenizer, INDArr
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": unknown model kind '" + manifest.get("kind").getAsString() + "'");
         }
-        GptConfig config = Json.GSON.fromJson(new String(entries.remove("config.json"), StandardCharsets.UTF_8), GptConfig.class);
-        Tokenizer tokenizer = Tokenizers.fromJson(
-                JsonParser.parseString(new String(entries.remove("tokenizer.json"), StandardCharsets.UTF_8)).getAsJsonObject(),
+        GptConfig config;
+        try {
+            config = Json.GSON.fromJson(jsonObject(file, "config.json", entries.remove("config.json")), GptConfig.class);
+        } catch (UserError e) {
+            throw new UserError(file + ": corrupt model file (config.json: " + e.getMessage() + ")");
+        }
+        Tokenizer tokenizer = Tokenizers.fromJson(jsonObject(file, "tokenizer.json", entries.remove("tokenizer.json")),
                 file + " (tokenizer.json)");
-        INDArray weights = readArray(entries.remove("weights.nd4j"));
-        JsonObject provenance = JsonParser.parseString(new String(entries.remove("provenance.json"), StandardCharsets.UTF_8)).getAsJsonObject();
+        JsonObject provenance = jsonObject(file, "provenance.json", entries.remove("provenance.json"));
         if (tokenizer.vocabSize() != config.vocabSize()) {
             throw new UserError(file + ": tokenizer has " + tokenizer.vocabSize() + " tokens but the model expects "
                     + config.vocabSize() + "; the file is inconsistent");
         }
-        if (weights.length() < config.parameterCount()) {
-            throw new UserError(file + ": holds " + weights.length() + " weights, fewer than the " + config.parameterCount()
-                    + " its config needs");
-        }
+        INDArray weights = readWeights(file, entries.remove("weights.nd4j"), config.parameterCount());
         return new ModelFile(kind, config, tokenizer, weights, provenance, entries);
+    }
+
+    private static JsonObject jsonObject(Path file, String entry, byte[] bytes) {
+        try {
+            return JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new UserError(file + ": corrupt model file (" + entry + " is not a JSON object)");
+        }
+    }
+
+    /**
+     * The weights, read only after their header agrees with the config: ND4J's reader allocates whatever
+     * length the header declares, so a damaged header must be caught before it gets there.
+     */
+    private static INDArray readWeights(Path file, byte[] bytes, long parameterCount) {
+        if (parameterCount > Integer.MAX_VALUE / 8 || (bytes.length != serializedSize(DataType.FLOAT, parameterCount)
+                && bytes.length != serializedSize(DataType.DOUBLE, parameterCount))) {
+            throw new UserError(file + ": corrupt model file (weights.nd4j holds " + bytes.length + " bytes; the config's "
+                    + parameterCount + " float weights need " + serializedSize(DataType.FLOAT, parameterCount) + ")");
+        }
+        INDArray weights = readArray(bytes);
+        if (weights.length() != parameterCount || !weights.dataType().isFPType()) {
+            throw new UserError(file + ": corrupt model file (weights.nd4j holds " + weights.length() + " " + weights.dataType()
+                    + " values; the config needs " + parameterCount + ")");
+        }
+        return weights;
+    }
+
+    /** Bytes of {@link #arrayBytes} for a vector of this type and length: a fixed header, then the values. */
+    private static long serializedSize(DataType type, long length) {
+        return arrayBytes(Nd4j.create(type, 1)).length + (length - 1) * type.width();
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        m = m.lines().findFirst().orElse("").strip();
+        return m.length() > 200 ? m.substring(0, 200) + "…" : m;
     }
 
     /** Loads a file and insists on its kind, with a message that says what the file is instead. */

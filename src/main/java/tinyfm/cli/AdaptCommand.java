@@ -14,6 +14,7 @@ import tinyfm.data.Example;
 import tinyfm.data.Task;
 import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.TrainingConfig;
+import tinyfm.util.OutputLock;
 import tinyfm.util.UserError;
 
 @Command(name = "adapt", sortOptions = false, description = {
@@ -70,6 +71,12 @@ final class AdaptCommand implements Callable<Integer> {
             throw new UserError("--batch must be at least 1, got " + batch);
         }
         Outputs.ensureWritable(out, force);
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            return adapt(o);
+        }
+    }
+
+    private int adapt(PrintWriter o) {
         ModelFile parent = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain' or 'tinyfm adapt'");
         Corpus corpus = text.task != null ? taskTexts(Task.load(text.task)) : Corpus.load(text.corpus);
         o.println("Adapting (continued self-supervised pretraining): the base keeps learning to predict the next token, now of this text.");

@@ -10,8 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.base.ModelFile;
 import tinyfm.base.Provenance;
+import java.util.concurrent.atomic.AtomicInteger;
 import tinyfm.comparison.Comparison;
+import tinyfm.comparison.ComparisonJournal;
 import tinyfm.report.Report;
+import tinyfm.util.OutputLock;
 import tinyfm.util.UserError;
 
 @Command(name = "compare", sortOptions = false, description = {
@@ -51,6 +54,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--budget-seconds", description = "Also stop each neural run after this many seconds of training.")
     Double budgetSeconds;
 
+    @Option(names = "--resume", description = {"Continue an interrupted comparison in --out: cells already in its runs.jsonl are kept,",
+            "the rest are trained (the options must be the same)."})
+    boolean resume;
+
     @Option(names = "--out", defaultValue = "results", description = "Output folder (created if missing). Default: ${DEFAULT-VALUE}.")
     Path out;
 
@@ -88,24 +95,68 @@ final class CompareCommand implements Callable<Integer> {
         Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, Comparison.MIN_EXAMPLES_SEEN,
                 budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds, tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms,
                 FinetuneCommand.readout(readout));
+        try (OutputLock lock = OutputLock.acquire(out.resolve(ComparisonJournal.FILE))) {
+            ComparisonJournal journal = ComparisonJournal.open(out, plan, FinetuneCommand.sha(base), resume);
+            return compare(o, baseFile, plan, journal);
+        }
+    }
+
+    private int compare(java.io.PrintWriter o, ModelFile baseFile, Comparison.Plan plan, ComparisonJournal journal) {
         o.println("Transfer learning vs. from scratch: the same model, with and without the pretrained weights.");
+        if (resume) {
+            o.printf("Resuming: %d runs already in %s are kept.%n", journal.runsDone(), out.resolve(ComparisonJournal.FILE));
+        }
         ProgressLine bar = new ProgressLine(o, "compare");
-        List<Comparison.Run> runs = new Comparison(baseFile, base, plan).run(new Comparison.Listener() {
-            int total;
-
-            @Override
-            public void started(int totalRuns) {
-                total = totalRuns;
-                bar.update(0, total, "0/" + total + " runs", true);
-            }
-
-            @Override
-            public void finished(Comparison.Run r, int done) {
-                bar.message(String.format("  %-10s %5s labels  seed %d  %-28s test %.1f%%  %.1f s", r.task(), r.labels(), r.seed(),
-                        r.method().label, 100 * r.testAccuracy(), r.trainSeconds()));
-                bar.update(done, total, done + "/" + total + " runs", true);
-            }
+        AtomicInteger finishedRuns = new AtomicInteger(journal.runsDone());
+        AtomicInteger totalRuns = new AtomicInteger();
+        Thread interrupted = new Thread(() -> {
+            o.printf("%nInterrupted: %d of %d runs are kept in %s; rerun the same command with --resume to continue.%n",
+                    finishedRuns.get(), totalRuns.get(), out.resolve(ComparisonJournal.FILE));
+            o.flush();
         });
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        List<Comparison.Run> runs;
+        try {
+            runs = new Comparison(baseFile, base, plan).run(new Comparison.Listener() {
+                int total;
+
+                @Override
+                public void started(int runCount) {
+                    total = runCount;
+                    totalRuns.set(runCount);
+                    bar.update(0, total, "0/" + total + " runs", true);
+                }
+
+                @Override
+                public void finished(Comparison.Run r, int done) {
+                    bar.message(String.format("  %-10s %5s labels  seed %d  %-28s test %.1f%%  %.1f s", r.task(), r.labels(), r.seed(),
+                            r.method().label, 100 * r.testAccuracy(), r.trainSeconds()));
+                    bar.update(done, total, done + "/" + total + " runs", true);
+                }
+
+                @Override
+                public void resumed(int done, int total) {
+                    bar.update(done, total, done + "/" + total + " runs", true);
+                }
+            }, new Comparison.Journal() {
+                @Override
+                public java.util.Map<Comparison.Cell, List<Comparison.Run>> done() {
+                    return journal.done();
+                }
+
+                @Override
+                public void save(Comparison.Cell cell, List<Comparison.Run> cellRuns) {
+                    journal.save(cell, cellRuns);
+                    finishedRuns.set(journal.runsDone());
+                }
+            });
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook reports the interruption
+            }
+        }
         bar.finish();
         double pretrainSeconds = Report.pretrainSeconds(baseFile.provenance());
         Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, baseFile.config().summary(),

@@ -18,6 +18,7 @@ import tinyfm.finetuning.Metrics;
 import tinyfm.model.Gpt;
 import tinyfm.util.Json;
 import tinyfm.util.Sha256;
+import tinyfm.util.OutputLock;
 import tinyfm.util.UserError;
 
 @Command(name = "finetune", sortOptions = false, description = {
@@ -72,6 +73,12 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels == -1 ? -1 : labels, seed);
         Outputs.ensureWritable(out, force);
+        try (OutputLock lock = OutputLock.acquire(out)) {
+            return finetune(o, m, config);
+        }
+    }
+
+    private int finetune(java.io.PrintWriter o, FineTuneConfig.Mode m, FineTuneConfig config) {
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
         Gpt body = Bases.languageModel(baseFile, base);

@@ -17,6 +17,7 @@ import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
+import tinyfm.util.OutputLock;
 import tinyfm.util.UserError;
 
 @Command(name = "pretrain", sortOptions = false, description = {
@@ -87,6 +88,12 @@ final class PretrainCommand implements Callable<Integer> {
             }
         }
         Outputs.ensureWritable(base, force || resume);
+        try (OutputLock lock = OutputLock.acquire(base)) {
+            return pretrain(o, p, base, checkpoint);
+        }
+    }
+
+    private int pretrain(PrintWriter o, GptConfig.Preset p, Path base, Path checkpoint) {
         if (minutes != null && !(minutes > 0)) {
             throw new UserError("--minutes must be > 0, got " + minutes);
         }

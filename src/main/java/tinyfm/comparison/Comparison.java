@@ -79,7 +79,13 @@ public final class Comparison {
         void started(int totalRuns);
 
         void finished(Run run, int done);
+
+        /** Runs taken from a journal instead of being trained again ({@code compare --resume}). */
+        default void resumed(int runs, int total) {}
     }
+
+    /** One task × label budget × seed: every method trained on the same labelled examples. */
+    public record Cell(String task, String labels, int seed) {}
 
     private final ModelFile base;
     private final Path basePath;
@@ -96,24 +102,58 @@ public final class Comparison {
     }
 
     public List<Run> run(Listener listener) {
+        return run(listener, Journal.NONE);
+    }
+
+    /** Runs the plan; cells the journal already holds are taken from it, and each new cell is saved to it when done. */
+    public List<Run> run(Listener listener, Journal journal) {
         List<Task> tasks = plan.tasks().stream().map(Task::load).toList();
         int total = tasks.size() * plan.labelBudgets().size() * plan.seeds() * plan.methods().size();
         listener.started(total);
+        Map<Cell, List<Run>> done = journal.done();
         List<Run> runs = new ArrayList<>();
         for (Task task : tasks) {
-            ProbeFeatures probeFeatures = plan.methods().contains(Method.PROBE) ? ProbeFeatures.of(base, basePath, task) : null;
+            ProbeFeatures probeFeatures = null;
             for (int budget : plan.labelBudgets()) {
                 for (int seed = 1; seed <= plan.seeds(); seed++) {
+                    Cell key = new Cell(task.name(), labelName(budget), seed);
+                    if (done.containsKey(key)) {
+                        runs.addAll(done.get(key));
+                        listener.resumed(runs.size(), total);
+                        continue;
+                    }
+                    if (probeFeatures == null && plan.methods().contains(Method.PROBE)) {
+                        probeFeatures = ProbeFeatures.of(base, basePath, task);
+                    }
                     List<Run> cell = new ArrayList<>();
                     for (Method method : plan.methods()) {
                         cell.add(method == Method.PROBE ? probe(task, budget, seed, probeFeatures) : train(task, budget, seed, method));
                         listener.finished(cell.get(cell.size() - 1), runs.size() + cell.size());
                     }
-                    runs.addAll(withTimeToTarget(cell));
+                    List<Run> finished = withTimeToTarget(cell);
+                    journal.save(key, finished);
+                    runs.addAll(finished);
                 }
             }
         }
         return runs;
+    }
+
+    /** Where finished cells are kept, so an interrupted comparison can continue (see {@link ComparisonJournal}). */
+    public interface Journal {
+        Journal NONE = new Journal() {
+            @Override
+            public Map<Cell, List<Run>> done() {
+                return Map.of();
+            }
+
+            @Override
+            public void save(Cell cell, List<Run> runs) {}
+        };
+
+        Map<Cell, List<Run>> done();
+
+        void save(Cell cell, List<Run> runs);
     }
 
     /** The frozen base's pooled features for every example of a task, and what they cost per example. */

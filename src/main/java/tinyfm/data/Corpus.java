@@ -45,9 +45,10 @@ public record Corpus(String name, List<Document> documents) {
         if (files.isEmpty()) {
             throw new UserError(path + ": folder has no .txt or .txt.gz files");
         }
+        long textBytes = checkFitsInMemory(path, files, Runtime.getRuntime().maxMemory());
         List<Document> docs = new ArrayList<>();
         for (Path file : files) {
-            String text = normalize(TextFiles.read(file));
+            String text = normalize(TextFiles.read(file, textBytes));
             if (!text.isBlank()) {
                 String fileName = file.getFileName().toString();
                 docs.add(new Document(fileName.replaceFirst("\\.txt(\\.gz)?$", ""), text, fileName, fileSha256(file)));
@@ -58,6 +59,31 @@ public record Corpus(String name, List<Document> documents) {
         }
         String name = BUNDLED.contains(nameOrPath) ? nameOrPath : path.toAbsolutePath().normalize().toString();
         return new Corpus(name, List.copyOf(docs));
+    }
+
+    /**
+     * Java heap a corpus needs per byte of its text: the text itself, its normalised copy, the
+     * train/validation split and the token ids, with room to spare (measured on the broad corpus).
+     */
+    public static final int HEAP_BYTES_PER_TEXT_BYTE = 8;
+
+    /**
+     * Refuses a corpus too large for the heap before reading a byte of it, with the limit and the
+     * remedy; gzipped files count at the size their trailer declares (and reading stops there).
+     * Returns the corpus's text size in bytes.
+     */
+    static long checkFitsInMemory(Path path, List<Path> files, long heapBytes) {
+        long total = 0;
+        for (Path file : files) {
+            total += TextFiles.textSize(file);
+        }
+        long need = total * HEAP_BYTES_PER_TEXT_BYTE;
+        if (need > heapBytes) {
+            throw new UserError(String.format("%s: %,d MB of text needs about %,d MB of Java heap, but tinyfm may use %,d MB; "
+                    + "set TINYFM_HEAP (for example TINYFM_HEAP=%dg) or use a smaller corpus", path, total >> 20, need >> 20,
+                    heapBytes >> 20, Math.max(2, (need >> 30) + 2)));
+        }
+        return total;
     }
 
     /** A corpus of in-memory texts, one document each (for example a task's texts, labels unused). */

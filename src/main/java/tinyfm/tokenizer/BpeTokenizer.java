@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * special tokens come last.
  */
 public final class BpeTokenizer implements Tokenizer {
+    /** Far longer than any token a corpus yields; a file that asks for more is damaged, not trained. */
+    static final int MAX_TOKEN_BYTES = 1024;
     private final int[][] merges;            // merges[i] = {left, right} makes id 256 + i
     private final Map<Long, Integer> rank;   // pair -> merge index; lower merges first
     private final byte[][] bytesOf;          // the bytes each id stands for
@@ -32,6 +34,9 @@ public final class BpeTokenizer implements Tokenizer {
             int left = merges[i][0], right = merges[i][1], id = 256 + i;
             if (left < 0 || right < 0 || left >= id || right >= id) {
                 throw new IllegalArgumentException("merge " + i + " refers to an id not yet defined");
+            }
+            if (bytesOf[left].length + bytesOf[right].length > MAX_TOKEN_BYTES) {
+                throw new IllegalArgumentException("merge " + i + " makes a token longer than " + MAX_TOKEN_BYTES + " bytes");
             }
             rank.put(pair(left, right), i);
             bytesOf[id] = concat(bytesOf[left], bytesOf[right]);

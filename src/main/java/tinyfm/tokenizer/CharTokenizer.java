@@ -20,7 +20,12 @@ public final class CharTokenizer implements Tokenizer {
     public CharTokenizer(int[] codePoints) {
         this.codePoints = codePoints.clone();
         for (int i = 0; i < codePoints.length; i++) {
-            idOf.put(codePoints[i], i);
+            if (!Character.isValidCodePoint(codePoints[i])) {
+                throw new IllegalArgumentException("code point " + codePoints[i] + " is not a Unicode character");
+            }
+            if (idOf.put(codePoints[i], i) != null) {
+                throw new IllegalArgumentException("code point " + codePoints[i] + " appears twice");
+            }
         }
     }
 

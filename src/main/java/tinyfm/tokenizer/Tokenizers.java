@@ -53,11 +53,12 @@ public final class Tokenizers {
                 throw new UserError(source + ": says vocab_size " + size.getAsInt() + " but defines " + tok.vocabSize() + " tokens");
             }
             return tok;
-        } catch (NullPointerException | IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
-            if (e instanceof UserError u) {
-                throw u;
-            }
-            throw new UserError(source + ": not a tinyfm tokenizer (" + e.getMessage() + ")");
+        } catch (UserError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a missing field, a value of the wrong type, an id out of range
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new UserError(source + ": not a tinyfm tokenizer (" + why + ")");
         }
     }
 
@@ -67,6 +68,8 @@ public final class Tokenizers {
         }
         try {
             return fromJson(JsonParser.parseString(Files.readString(file)).getAsJsonObject(), file.toString());
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new UserError(file + ": not valid UTF-8 text, so not a tinyfm tokenizer JSON file");
         } catch (IOException e) {
             throw new UserError(file + ": cannot read: " + e.getMessage());
         } catch (RuntimeException e) {

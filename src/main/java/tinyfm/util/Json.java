@@ -14,5 +14,5 @@ public final class Json {
             .create();
 
     /** Compact, for JSONL lines. */
-    public static final Gson LINE = new GsonBuilder().disableHtmlEscaping().create();
+    public static final Gson LINE = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
 }

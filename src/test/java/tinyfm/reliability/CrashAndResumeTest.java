@@ -38,7 +38,7 @@ class CrashAndResumeTest {
     /** The real CLI in a child JVM, so it can be killed. */
     static Process child(List<String> args, Path log) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "-Dtinyfm.log=" + dir.resolve("child.log"), "tinyfm.cli.Main"));
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "-Dtinyfm.log=" + log.resolveSibling("child-library.log"), "tinyfm.cli.Main"));
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
