@@ -42,8 +42,10 @@ json.dump([{"preset": r["preset"], **b} for r, b in rows], open(dest, "w"), inde
 m = tinyfm["machine"]
 print()
 print(f"Machine: {m['cores']} cores, {m['cpu']}; sgemm {m['sgemmGflops']:.0f} GFLOP/s")
-print(f"{'preset':8} {'tinyfm tok/s':>13} {'PyTorch tok/s':>14} {'ratio':>6}  {'tinyfm gen 200':>14} {'PyTorch gen 200':>15}  PyTorch's best setting")
+print(f"{'preset':8} {'tinyfm tok/s':>13} {'PyTorch tok/s':>14} {'ratio':>6}  {'tinyfm gen 200':>14} {'PyTorch gen 200':>15}  "
+      f"{'tinyfm score/s':>14} {'PyTorch score/s':>15}  PyTorch's best setting")
 for r, b in rows:
     print(f"{r['preset']:8} {r['trainTokensPerSecond']:13,.0f} {b['tokens_per_second']:14,.0f} {r['trainTokensPerSecond']/b['tokens_per_second']:6.2f}  "
-          f"{r['generateSeconds']:13.2f}s {b['generate_seconds']:14.2f}s  {b['setting']}")
+          f"{r['generateSeconds']:13.3f}s {b['generate_seconds']:14.2f}s  {r['scoreTextsPerSecond']:14,.0f} {b['score_texts_per_second']:15,.0f}  {b['setting']}")
+print("Generation: tinyfm decodes with a key/value cache; the PyTorch reference re-reads the whole window per token, as nanoGPT does.")
 PY

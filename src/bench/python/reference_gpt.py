@@ -139,12 +139,28 @@ def main():
                 idx = torch.cat((idx, torch.multinomial(probs, 1)), dim=1)
             gen.append(time.perf_counter() - t0)
 
+    # scoring: the log-likelihood of each text's last token, a batch of 32 full windows per forward pass
+    texts = torch.randint(a.vocab, (32, a.context))
+    with torch.no_grad():
+        def score():
+            logits, _ = model(texts)
+            return F.log_softmax(logits[:, -2, :], dim=-1).gather(1, texts[:, -1:])
+        for _ in range(3):
+            score()
+        per_call = []
+        for _ in range(a.repeats):
+            t0 = time.perf_counter()
+            score()
+            per_call.append(time.perf_counter() - t0)
+    score_texts_per_second = 32 / statistics.median(per_call)
+
     print(json.dumps({
         "torch": torch.__version__, "threads": a.threads,
         "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "(unset)"),
         "parameters": sum(q.numel() for q in model.parameters()) - model.position.weight.numel() * 0,
         "ms_per_step": ms, "tokens_per_second": a.batch * a.context / (ms / 1000),
         "generate_seconds": statistics.median(gen),
+        "score_texts_per_second": score_texts_per_second,
     }))
 
 

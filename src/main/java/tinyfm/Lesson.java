@@ -51,12 +51,9 @@ public final class Lesson {
         Corpus corpus = Corpus.load(Corpus.DEFAULT);
         Tokenizer tokenizer = Tokenizers.train("bpe", corpus.split().train(), GptConfig.SMALL.vocabSize());
         GptConfig config = GptConfig.SMALL.config(tokenizer.vocabSize());
-        TrainingConfig training = TrainingConfig.defaults(GptConfig.SMALL.batchSize(), budget(PRETRAIN_STEPS, SMOKE_PRETRAIN_STEPS),
-                GptConfig.SMALL.learningRate(), SEED);
+        TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, budget(PRETRAIN_STEPS, SMOKE_PRETRAIN_STEPS), SEED);
         if (smoke()) {
-            training = new TrainingConfig(training.batchSize(), training.steps(), training.learningRate(), training.minLearningRate(),
-                    training.warmupSteps(), training.weightDecay(), training.beta1(), training.beta2(), training.gradClip(),
-                    10, 8, training.checkpointEvery(), SEED);
+            training = training.withValidation(10, 8);
         }
         return new Pretrainer(corpus, tokenizer, config, training, null, listener);
     }
@@ -87,8 +84,7 @@ public final class Lesson {
 
             @Override
             public void finished(Comparison.Run r, int done) {
-                System.out.printf("%-10s %4s labels  seed %d  %-26s test accuracy %5.1f%%  %5.1f s%n", r.task(), r.labels(), r.seed(),
-                        r.method().label, 100 * r.testAccuracy(), r.trainSeconds());
+                System.out.println(r.describe());
             }
         });
     }

@@ -21,6 +21,37 @@ public final class Provenance {
         return m;
     }
 
+    /**
+     * What a continued pretraining records of its parent base: its sha256, corpus and score, and what
+     * the whole chain of pretraining before this run cost (the parent's seconds and its own parent's).
+     */
+    public static JsonObject parent(ModelFile parent, String sha256) {
+        JsonObject from = new JsonObject();
+        from.addProperty("sha256", sha256);
+        JsonObject pp = parent.provenance();
+        for (String key : new String[] {"corpus", "corpus_sha256", "steps", "tokens_seen", "final_validation_bits_per_byte"}) {
+            if (pp.has(key)) {
+                from.add(key, pp.get(key));
+            }
+        }
+        double seconds = pp.has("train_seconds") ? pp.get("train_seconds").getAsDouble() : 0;
+        if (pp.has("parent") && pp.getAsJsonObject("parent").has("train_seconds")) {
+            seconds += pp.getAsJsonObject("parent").get("train_seconds").getAsDouble();
+        }
+        from.addProperty("train_seconds", seconds);
+        return from;
+    }
+
+    /** The corpus a base read: its name, content hash, document count, and each file with the sha256 that sha256sum prints. */
+    public static void corpus(JsonObject p, tinyfm.data.Corpus corpus, String sha256) {
+        p.addProperty("corpus", corpus.name());
+        p.addProperty("corpus_sha256", sha256);
+        p.addProperty("corpus_documents", corpus.documentCount());
+        JsonObject files = new JsonObject();
+        corpus.documents().forEach(d -> files.addProperty(d.fileName(), d.sha256()));
+        p.add("corpus_files", files);
+    }
+
     public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {

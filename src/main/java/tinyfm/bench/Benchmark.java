@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import tinyfm.finetuning.Classifier;
 import tinyfm.generation.Generator;
+import tinyfm.generation.Scorer;
 import tinyfm.generation.Sampling;
 import tinyfm.model.Gpt;
 import tinyfm.model.GptConfig;
@@ -41,7 +42,10 @@ public final class Benchmark {
     public record Result(String preset, long parameters, int layers, int heads, int embed, int batch, int context, int vocab,
                          double trainMsPerStep, double trainTokensPerSecond, double trainGflops,
                          double finetuneExamplesPerSecond, double generateTokensPerSecond, double generateSeconds,
-                         double peakHeapMb, double offHeapMb, double peakRssMb) {}
+                         double scoreTextsPerSecond, double peakHeapMb, double offHeapMb, double peakRssMb) {}
+
+    /** Texts per scoring batch in the benchmark, each a full window: the context, then one token scored. */
+    public static final int SCORE_BATCH = 32;
 
     public record Machine(int cores, String cpu, String blas, String ompThreads, String ompWaitPolicy, double sgemmGflops) {}
 
@@ -93,11 +97,7 @@ public final class Benchmark {
         Runnable trainStep = () -> {
             gpt.zeroGradients();
             gpt.languageModelLoss(x, y, batch, time, true, true);
-            double norm = adam.gradients().norm2Number().doubleValue();
-            if (norm > 1) {
-                adam.gradients().muli(1 / norm);
-            }
-            adam.step(1e-4);
+            AdamW.clipAndStep(1, new AdamW.Part(adam, 1e-4));
         };
         double msPerStep = timeSteps(trainStep) * 1000;
         double tokensPerSecond = batch * time / (msPerStep / 1000);
@@ -113,7 +113,7 @@ public final class Benchmark {
             gpt.zeroGradients();
             classifier.head().grads().assign(0);
             classifier.forward(b, true, true, true);
-            adam.step(1e-4);
+            AdamW.clipAndStep(1, new AdamW.Part(adam, 1e-4));
         };
         double examplesPerSecond = batch / timeSteps(finetuneStep);
         log.accept(String.format("  %s: fine-tuning %,.0f examples/s (full, %d tokens each)", preset.name(), examplesPerSecond, time));
@@ -121,18 +121,32 @@ public final class Benchmark {
         int[] alphabet = java.util.stream.IntStream.range(32, 32 + cfg.vocabSize() - 4).toArray(); // any characters will do
         Generator generator = new Generator(gpt, new CharTokenizer(alphabet));
         double[] genSeconds = new double[plan.repeats()];
-        generator.generate("", Math.min(20, plan.generateTokens()), new Sampling(0.8, 40, 0), s -> {});
+        long warmupEnd = System.nanoTime() + (long) (plan.warmupSeconds() * 1e9);
+        do { // the decoding path warms up like training: its first tokens run before the JIT has compiled it
+            generator.generate("", Math.min(20, plan.generateTokens()), new Sampling(0.8, 40, 0), s -> {});
+        } while (System.nanoTime() < warmupEnd);
         for (int r = 0; r < genSeconds.length; r++) {
             long t0 = System.nanoTime();
             generator.generate("", plan.generateTokens(), new Sampling(0.8, 40, r), s -> {});
             genSeconds[r] = (System.nanoTime() - t0) / 1e9;
         }
         double genMedian = median(genSeconds);
-        log.accept(String.format("  %s: generating %d tokens in %.2f s", preset.name(), plan.generateTokens(), genMedian));
+        log.accept(String.format("  %s: generating %d tokens in %.3f s at batch 1 (%,.0f tokens/s; past the %d-token window it slides by half, "
+                + "re-reading that half in one pass)", preset.name(), plan.generateTokens(), genMedian, plan.generateTokens() / genMedian, time));
+
+        Scorer scorer = new Scorer(gpt);
+        List<int[]> contexts = new ArrayList<>(), continuations = new ArrayList<>();
+        for (int i = 0; i < SCORE_BATCH; i++) {
+            contexts.add(random.ints(time - 1, 0, cfg.vocabSize()).toArray());
+            continuations.add(new int[] {random.nextInt(cfg.vocabSize())});
+        }
+        double scoreSeconds = timeSteps(() -> scorer.logLikelihoods(contexts, continuations));
+        double textsPerSecond = SCORE_BATCH / scoreSeconds;
+        log.accept(String.format("  %s: scoring %,.0f texts/s (%d texts of %d tokens per call)", preset.name(), textsPerSecond, SCORE_BATCH, time));
 
         double gflops = tokensPerSecond * cfg.trainingFlopsPerToken() / 1e9;
         return new Result(preset.name(), cfg.parameterCount(), cfg.layers(), cfg.heads(), cfg.embedDim(), batch, time, cfg.vocabSize(), msPerStep, tokensPerSecond, gflops,
-                examplesPerSecond, plan.generateTokens() / genMedian, genMedian, peakHeapMb(), Pointer.totalBytes() / 1e6, peakRssMb());
+                examplesPerSecond, plan.generateTokens() / genMedian, genMedian, textsPerSecond, peakHeapMb(), Pointer.totalBytes() / 1e6, peakRssMb());
     }
 
     /** Median seconds per step over the repeats, after warm-up. */

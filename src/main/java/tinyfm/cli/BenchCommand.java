@@ -68,12 +68,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         Benchmark.TokenizerResult tok = tokenizer ? bench.tokenizer(Corpus.load("books"), 2048) : null;
         o.println();
-        o.printf("%-8s %10s %11s %10s %12s %8s %7s %13s %9s %9s %9s%n", "preset", "params", "batch×ctx", "ms/step", "train tok/s",
-                "GFLOP/s", "% sgemm", "finetune ex/s", "gen tok/s", "heap MB", "RSS MB");
+        o.printf("%-8s %10s %11s %10s %12s %8s %7s %13s %9s %12s %9s %9s%n", "preset", "params", "batch×ctx", "ms/step", "train tok/s",
+                "GFLOP/s", "% sgemm", "finetune ex/s", "gen tok/s", "score txt/s", "heap MB", "RSS MB");
         for (Benchmark.Result r : results) {
-            o.printf("%-8s %,10d %11s %10.1f %,12.0f %8.1f %6.1f%% %,13.0f %,9.0f %9.0f %9.0f%n", r.preset(), r.parameters(),
+            o.printf("%-8s %,10d %11s %10.1f %,12.0f %8.1f %6.1f%% %,13.0f %,9.0f %,12.0f %9.0f %9.0f%n", r.preset(), r.parameters(),
                     r.batch() + "×" + r.context(), r.trainMsPerStep(), r.trainTokensPerSecond(), r.trainGflops(),
-                    100 * r.trainGflops() / m.sgemmGflops(), r.finetuneExamplesPerSecond(), r.generateTokensPerSecond(), r.peakHeapMb(), r.peakRssMb());
+                    100 * r.trainGflops() / m.sgemmGflops(), r.finetuneExamplesPerSecond(), r.generateTokensPerSecond(),
+                    r.scoreTextsPerSecond(), r.peakHeapMb(), r.peakRssMb());
         }
         if (json != null) {
             JsonObject out = new JsonObject();

@@ -2,19 +2,59 @@ package tinyfm.cli;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tinyfm.base.Bases;
+import tinyfm.base.ModelFile;
+import tinyfm.data.Task;
 import tinyfm.finetuning.FineTunedModel;
+import tinyfm.finetuning.Metrics;
+import tinyfm.prompting.PromptClassifier;
+import tinyfm.prompting.Prompts;
+import tinyfm.util.UserError;
 
-@Command(name = "classify", description = {"Label text with a fine-tuned model and show the class probabilities.",
-        "Without --text, reads one text per line from stdin."})
+@Command(name = "classify", sortOptions = false, description = {
+        "Label text with a fine-tuned model, or with a base and a prompt (zero-shot or few-shot, no training).",
+        "With --model: the label and class probabilities of --text, or of each line of stdin.",
+        "With --base and --task: each label's word is scored as the continuation of --prompt; without --text,",
+        "the whole --split is classified and scored."})
 final class ClassifyCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "A fine-tuned model from 'tinyfm finetune'.")
-    Path model;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--model", required = true, description = "A fine-tuned model from 'tinyfm finetune'.")
+        Path model;
+
+        @Option(names = "--base", required = true, description = "A pretrained base, prompted instead of fine-tuned (needs --task).")
+        Path base;
+    }
+
+    @Option(names = "--task", description = "With --base: the task whose labels are scored (bundled name or folder).")
+    String task;
+
+    @Option(names = "--prompt", description = {"With --base: the template; {text} is where the text goes, and each label's word",
+            "follows it. Default for the bundled tasks, e.g. sentiment: \"Review: {text}\\nSentiment:\"."})
+    String prompt;
+
+    @Option(names = "--shots", defaultValue = "0", description = "With --base: labelled examples from the training split put in the prompt first. Default: ${DEFAULT-VALUE}.")
+    int shots;
+
+    @Option(names = "--calibrate", description = "With --base: subtract each label's score after a content-free text (\"N/A\").")
+    boolean calibrate;
+
+    @Option(names = "--split", defaultValue = "test", description = "With --base and no --text: the split to classify and score. Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Which shots are drawn. Default: ${DEFAULT-VALUE}.")
+    long seed;
 
     @Option(names = "--text", description = "The text to classify.")
     String text;
@@ -24,30 +64,79 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FineTunedModel m = FineTunedModel.load(model);
-        var o = spec.commandLine().getOut();
+        PrintWriter o = spec.commandLine().getOut();
+        return source.model != null ? fineTuned(o) : prompted(o);
+    }
+
+    private int fineTuned(PrintWriter o) throws Exception {
+        FineTunedModel m = FineTunedModel.load(source.model);
         if (text != null) {
-            print(m, text, o);
+            print(o, m.labels(), m.classifier().classify(m.tokenizer(), text), text);
             return 0;
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             if (!line.isBlank()) {
-                print(m, line, o);
+                print(o, m.labels(), m.classifier().classify(m.tokenizer(), line), line);
             }
         }
         return 0;
     }
 
-    private static void print(FineTunedModel m, String text, java.io.PrintWriter o) {
-        double[] p = m.classifier().classify(m.tokenizer(), text);
+    private int prompted(PrintWriter o) {
+        if (task == null) {
+            throw new UserError("--base needs --task: the labels to score come from the task");
+        }
+        if (shots < 0) {
+            throw new UserError("--shots must be 0 or more, got " + shots);
+        }
+        ModelFile baseFile = ModelFile.load(source.base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
+        Task t = Task.load(task);
+        String template = prompt != null ? prompt.replace("\\n", "\n") : Prompts.defaultTemplate(t.name());
+        PromptClassifier classifier = new PromptClassifier(Bases.languageModel(baseFile, source.base), baseFile.tokenizer(), t.labels(),
+                template, Prompts.shots(t.train(), shots, seed), calibrate);
+        if (text != null) {
+            double[] scores = classifier.scores(List.of(text))[0];
+            print(o, t.labels(), softmax(scores), text);
+            return 0;
+        }
+        o.printf("Prompting (no training): %d-shot%s, each text cut to %d tokens. The prompt of the first %s example:%n%n%s%n%n",
+                shots, calibrate ? ", calibrated" : "", classifier.textBudget(), split,
+                indent(classifier.prompt(t.split(split).get(0).text()) + " <" + String.join("|", t.labels()) + ">"));
+        long t0 = System.nanoTime();
+        Metrics m = classifier.evaluate(t.split(split));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double majority = Task.counts(t.split(split)).values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) t.split(split).size();
+        o.printf("%s, %s split (%d texts): accuracy %.1f%% (the most common label alone: %.1f%%), macro-F1 %.3f; %.1f s, %.0f texts/s%n%n%s",
+                t.name(), split, t.split(split).size(), 100 * m.accuracy(), 100 * majority, m.macroF1(), seconds, t.split(split).size() / seconds, m.table());
+        return 0;
+    }
+
+    private static String indent(String s) {
+        return "    " + s.replace("\n", "\n    ");
+    }
+
+    private static double[] softmax(double[] logLikelihoods) {
+        double max = java.util.Arrays.stream(logLikelihoods).max().orElse(0), sum = 0;
+        double[] p = new double[logLikelihoods.length];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = Math.exp(logLikelihoods[k] - max);
+            sum += p[k];
+        }
+        for (int k = 0; k < p.length; k++) {
+            p[k] /= sum;
+        }
+        return p;
+    }
+
+    private static void print(PrintWriter o, List<String> labels, double[] p, String text) {
         int best = 0;
         StringBuilder probs = new StringBuilder();
-        for (int k = 0; k < m.labels().size(); k++) {
+        for (int k = 0; k < labels.size(); k++) {
             best = p[k] > p[best] ? k : best;
-            probs.append(String.format("%s %.3f  ", m.labels().get(k), p[k]));
+            probs.append(String.format("%s %.3f  ", labels.get(k), p[k]));
         }
-        o.printf("%-10s (%s) %s%n", m.labels().get(best), probs.toString().trim(), text.length() > 60 ? text.substring(0, 57) + "..." : text);
+        o.printf("%-10s (%s) %s%n", labels.get(best), probs.toString().trim(), text.length() > 60 ? text.substring(0, 57) + "..." : text);
         o.flush();
     }
 }

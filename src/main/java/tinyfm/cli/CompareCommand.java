@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.base.ModelFile;
 import tinyfm.base.Provenance;
-import java.util.concurrent.atomic.AtomicInteger;
 import tinyfm.comparison.Comparison;
 import tinyfm.comparison.ComparisonJournal;
 import tinyfm.report.Report;
@@ -20,7 +19,7 @@ import tinyfm.util.UserError;
 @Command(name = "compare", sortOptions = false, description = {
         "Measure transfer learning: the pretrained base against the same model trained from scratch.",
         "For every task, label budget and seed: fine-tune the base (full and head only), fit a linear probe on its frozen",
-        "features, train the identical model from scratch, and a bag-of-words baseline.",
+        "features, train the identical model from scratch, and a bag-of-words baseline; and prompt the base zero-shot and few-shot.",
         "Writes results.json/.csv, report.md and charts."})
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, description = "The pretrained base.")
@@ -40,9 +39,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs for every neural run (more when labels are few). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--methods", defaultValue = "full,head,probe,scratch,bow", split = ",", description = {
-            "Which arms to train: full (fine-tune every weight), head (frozen body, new head), probe (logistic regression",
-            "on the frozen base's pooled states), scratch (the same model from random weights), bow (bag-of-words).",
+    @Option(names = "--methods", defaultValue = "full,head,probe,zero,few,scratch,bow", split = ",", description = {
+            "Which arms to run: full (fine-tune every weight), head (frozen body, new head), probe (logistic regression",
+            "on the frozen base's pooled states), zero and few (prompt the base with no training: zero-shot, and with 4",
+            "labelled examples in the prompt), scratch (the same model from random weights), bow (bag-of-words).",
             "Default: ${DEFAULT-VALUE}."})
     List<String> methods;
 
@@ -106,50 +106,16 @@ final class CompareCommand implements Callable<Integer> {
         if (resume) {
             o.printf("Resuming: %d runs already in %s are kept.%n", journal.runsDone(), out.resolve(ComparisonJournal.FILE));
         }
-        ProgressLine bar = new ProgressLine(o, "compare");
-        AtomicInteger finishedRuns = new AtomicInteger(journal.runsDone());
-        AtomicInteger totalRuns = new AtomicInteger();
+        ComparisonProgress progress = new ComparisonProgress(o, "compare", "runs", true);
         Thread interrupted = new Thread(() -> {
             o.printf("%nInterrupted: %d of %d runs are kept in %s; rerun the same command with --resume to continue.%n",
-                    finishedRuns.get(), totalRuns.get(), out.resolve(ComparisonJournal.FILE));
+                    journal.runsDone(), progress.total(), out.resolve(ComparisonJournal.FILE));
             o.flush();
         });
         Runtime.getRuntime().addShutdownHook(interrupted);
         List<Comparison.Run> runs;
         try {
-            runs = new Comparison(baseFile, base, plan).run(new Comparison.Listener() {
-                int total;
-
-                @Override
-                public void started(int runCount) {
-                    total = runCount;
-                    totalRuns.set(runCount);
-                    bar.update(0, total, "0/" + total + " runs", true);
-                }
-
-                @Override
-                public void finished(Comparison.Run r, int done) {
-                    bar.message(String.format("  %-10s %5s labels  seed %d  %-28s test %.1f%%  %.1f s", r.task(), r.labels(), r.seed(),
-                            r.method().label, 100 * r.testAccuracy(), r.trainSeconds()));
-                    bar.update(done, total, done + "/" + total + " runs", true);
-                }
-
-                @Override
-                public void resumed(int done, int total) {
-                    bar.update(done, total, done + "/" + total + " runs", true);
-                }
-            }, new Comparison.Journal() {
-                @Override
-                public java.util.Map<Comparison.Cell, List<Comparison.Run>> done() {
-                    return journal.done();
-                }
-
-                @Override
-                public void save(Comparison.Cell cell, List<Comparison.Run> cellRuns) {
-                    journal.save(cell, cellRuns);
-                    finishedRuns.set(journal.runsDone());
-                }
-            });
+            runs = new Comparison(baseFile, base, plan).run(progress, journal);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(interrupted);
@@ -157,7 +123,7 @@ final class CompareCommand implements Callable<Integer> {
                 // the hook reports the interruption
             }
         }
-        bar.finish();
+        progress.finish();
         double pretrainSeconds = Report.pretrainSeconds(baseFile.provenance());
         Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, baseFile.config().summary(),
                 plan, Provenance.machine());

@@ -150,10 +150,7 @@ final class DemoCommand implements Callable<Integer> {
         GptConfig config = GptConfig.SMALL.config(tokenizer.vocabSize());
         // the schedule is planned for more steps than the deadline allows: the live run shows the start of pretraining
         int plannedSteps = 2000;
-        TrainingConfig defaults = TrainingConfig.defaults(GptConfig.SMALL.batchSize(), plannedSteps, GptConfig.SMALL.learningRate(), seed);
-        TrainingConfig training = new TrainingConfig(defaults.batchSize(), defaults.steps(), defaults.learningRate(), defaults.minLearningRate(),
-                defaults.warmupSteps(), defaults.weightDecay(), defaults.beta1(), defaults.beta2(), defaults.gradClip(),
-                50, 16, defaults.checkpointEvery(), seed);
+        TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, plannedSteps, seed).withValidation(50, 16);
         Instant deadline = Instant.now().plusSeconds(budget.pretrainSeconds());
         PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(o, plannedSteps, deadline.toEpochMilli());
         Pretrainer.Result r = new Pretrainer(corpus, tokenizer, config, training, null, progress).run(false, deadline, new AtomicBoolean());
@@ -166,22 +163,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private List<Comparison.Run> compare(ModelFile base, Path basePath, Comparison.Plan plan) {
-        ProgressLine bar = new ProgressLine(o, "   train");
-        List<Comparison.Run> runs = new Comparison(base, basePath, plan).run(new Comparison.Listener() {
-            int total;
-
-            @Override
-            public void started(int totalRuns) {
-                total = totalRuns;
-                bar.update(0, total, "0/" + total + " models", true);
-            }
-
-            @Override
-            public void finished(Comparison.Run r, int done) {
-                bar.update(done, total, done + "/" + total + " models", true);
-            }
-        });
-        bar.finish();
+        ComparisonProgress progress = new ComparisonProgress(o, "   train", "models", false);
+        List<Comparison.Run> runs = new Comparison(base, basePath, plan).run(progress);
+        progress.finish();
         return runs;
     }
 

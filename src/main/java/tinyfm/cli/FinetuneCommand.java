@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import tinyfm.base.Bases;
 import tinyfm.base.ModelFile;
 import tinyfm.base.Provenance;
 import tinyfm.data.Task;
@@ -81,17 +80,16 @@ final class FinetuneCommand implements Callable<Integer> {
     private int finetune(java.io.PrintWriter o, FineTuneConfig.Mode m, FineTuneConfig config) {
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
-        Gpt body = Bases.languageModel(baseFile, base);
         if (fromScratch) {
-            body.parameters().initialize(seed);
             o.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
         } else {
             o.println("Fine-tuning (transfer learning): the base's weights are the starting point; a new head learns the labels " + t.labels() + ".");
         }
-        Classifier classifier = new Classifier(body, t.labels().size(), readout(readout));
-        classifier.head().initialize(seed);
-        FineTuner.Result r = new FineTuner(baseFile.tokenizer(), t, config).train(classifier, line -> o.println("  " + line));
-        Metrics test = FineTuner.evaluate(classifier, baseFile.tokenizer(), t.labels(), t.test());
+        FineTuner.Trained trained = FineTuner.fineTune(baseFile, base, t, config, readout(readout), fromScratch, line -> o.println("  " + line));
+        Classifier classifier = trained.classifier();
+        Gpt body = classifier.body();
+        FineTuner.Result r = trained.result();
+        Metrics test = trained.test();
 
         JsonObject p = new JsonObject();
         p.addProperty("base", base.toString());

@@ -102,11 +102,13 @@ final class PretrainCommand implements Callable<Integer> {
             throw new UserError("--steps must be at least 1, got " + totalSteps);
         }
         Overrides v = overrides;
-        TrainingConfig defaults = TrainingConfig.defaults(v.batch != null ? v.batch : p.batchSize(), totalSteps, v.lr != null ? v.lr : p.learningRate(), seed);
-        TrainingConfig training = new TrainingConfig(defaults.batchSize(), defaults.steps(), defaults.learningRate(), defaults.minLearningRate(),
-                defaults.warmupSteps(), defaults.weightDecay(), defaults.beta1(), defaults.beta2(), defaults.gradClip(),
-                v.evalEvery != null ? v.evalEvery : defaults.evalEvery(), defaults.evalWindows(),
-                v.checkpointEvery != null ? v.checkpointEvery : defaults.checkpointEvery(), seed);
+        TrainingConfig training = TrainingConfig.defaults(v.batch != null ? v.batch : p.batchSize(), totalSteps, v.lr != null ? v.lr : p.learningRate(), seed);
+        if (v.evalEvery != null) {
+            training = training.withValidation(v.evalEvery, training.evalWindows());
+        }
+        if (v.checkpointEvery != null) {
+            training = training.withCheckpointEvery(v.checkpointEvery);
+        }
         int vocab = v.vocab != null ? v.vocab : p.vocabSize();
         // validate the architecture before reading any data
         GptConfig shape = new GptConfig(Math.max(2, vocab), v.context != null ? v.context : p.contextLength(), v.layers != null ? v.layers : p.layers(),

@@ -12,7 +12,6 @@ import tinyfm.finetuning.Classifier;
 import tinyfm.finetuning.FineTuneConfig;
 import tinyfm.finetuning.FineTuner;
 import tinyfm.finetuning.Metrics;
-import tinyfm.model.Gpt;
 
 /**
  * Transfer learning, measured: for every task × label budget × seed, the same classifier is trained
@@ -23,6 +22,10 @@ public final class Comparison {
     /** Runs with few labels get more epochs, so every run sees at least this many examples. */
     public static final int MIN_EXAMPLES_SEEN = 640;
     public static final int ALL = -1;
+    /** Labelled examples in a few-shot prompt: as many as fit the small preset's 128-token window with room for each text. */
+    public static final int SHOTS = 4;
+    /** Prompted arms subtract each label's content-free score (measured: see README, Prompting). */
+    public static final boolean CALIBRATE_PROMPTS = true;
     /** Validations per run below the largest label budget. */
     public static final int FEW_LABEL_VALIDATIONS = 4;
 
@@ -48,6 +51,8 @@ public final class Comparison {
         PRETRAINED_FULL("full", "pretrained, full fine-tune"),
         PRETRAINED_HEAD("head", "pretrained, head only"),
         PROBE("probe", "pretrained, linear probe"),
+        PROMPT_ZERO("zero", "prompted, zero-shot"),
+        PROMPT_FEW("few", "prompted, few-shot"),
         SCRATCH("scratch", "from scratch"),
         BAG_OF_WORDS("bow", "bag-of-words");
 
@@ -66,14 +71,20 @@ public final class Comparison {
                     return m;
                 }
             }
-            throw new tinyfm.util.UserError("unknown method '" + id + "'; use some of full, head, probe, scratch, bow");
+            throw new tinyfm.util.UserError("unknown method '" + id + "'; use some of full, head, probe, zero, few, scratch, bow");
         }
     }
 
     /** One trained model and its scores; {@code secondsToTarget} is NaN when it never reached the target. */
     public record Run(String task, String labels, int trainExamples, int seed, Method method, int epochs,
                       double validationAccuracy, double testAccuracy, double testMacroF1, double trainSeconds,
-                      double secondsToTarget, List<FineTuner.Point> curve) {}
+                      double secondsToTarget, List<FineTuner.Point> curve) {
+        /** One line for progress output: task, labels, seed, method, test accuracy and training time. */
+        public String describe() {
+            return String.format("%-10s %5s labels  seed %d  %-28s test %5.1f%%  %5.1f s", task, labels, seed, method.label,
+                    100 * testAccuracy, trainSeconds);
+        }
+    }
 
     public interface Listener {
         void started(int totalRuns);
@@ -105,38 +116,85 @@ public final class Comparison {
         return run(listener, Journal.NONE);
     }
 
+    /** One cell to run: prompted (one run, no training) or trained (every trained method on the same labels). */
+    private record Planned(Task task, Cell key, boolean prompted) {}
+
     /** Runs the plan; cells the journal already holds are taken from it, and each new cell is saved to it when done. */
     public List<Run> run(Listener listener, Journal journal) {
-        List<Task> tasks = plan.tasks().stream().map(Task::load).toList();
-        int total = tasks.size() * plan.labelBudgets().size() * plan.seeds() * plan.methods().size();
+        List<Method> trained = plan.methods().stream().filter(m -> m != Method.PROMPT_ZERO && m != Method.PROMPT_FEW).toList();
+        List<Planned> planned = plan(trained);
+        int total = planned.stream().mapToInt(p -> p.prompted() ? 1 : trained.size()).sum();
         listener.started(total);
         Map<Cell, List<Run>> done = journal.done();
         List<Run> runs = new ArrayList<>();
-        for (Task task : tasks) {
-            ProbeFeatures probeFeatures = null;
-            for (int budget : plan.labelBudgets()) {
+        Task probed = null;
+        ProbeFeatures probeFeatures = null;
+        for (Planned p : planned) {
+            Cell key = p.key();
+            if (done.containsKey(key)) {
+                runs.addAll(done.get(key));
+                listener.resumed(runs.size(), total);
+                continue;
+            }
+            List<Run> cell = new ArrayList<>();
+            if (p.prompted()) {
+                int shots = Integer.parseInt(key.labels());
+                cell.add(prompt(p.task(), shots, key.seed(), shots == 0 ? Method.PROMPT_ZERO : Method.PROMPT_FEW));
+                listener.finished(cell.get(0), runs.size() + 1);
+            } else {
+                int budget = key.labels().equals("all") ? ALL : Integer.parseInt(key.labels());
+                if (trained.contains(Method.PROBE) && probed != p.task()) {
+                    probeFeatures = ProbeFeatures.of(base, basePath, p.task()); // once per task
+                    probed = p.task();
+                }
+                for (Method method : trained) {
+                    cell.add(method == Method.PROBE ? probe(p.task(), budget, key.seed(), probeFeatures) : train(p.task(), budget, key.seed(), method));
+                    listener.finished(cell.get(cell.size() - 1), runs.size() + cell.size());
+                }
+                cell = withTimeToTarget(cell);
+            }
+            journal.save(key, cell);
+            runs.addAll(cell);
+        }
+        return runs;
+    }
+
+    /**
+     * The cells of every task: zero-shot once (no labels, no randomness), few-shot once per seed with as
+     * many shots as fit the window (up to {@link #SHOTS}), then every label budget × seed.
+     */
+    private List<Planned> plan(List<Method> trained) {
+        List<Planned> cells = new ArrayList<>();
+        for (Task task : plan.tasks().stream().map(Task::load).toList()) {
+            if (plan.methods().contains(Method.PROMPT_ZERO)) {
+                cells.add(new Planned(task, new Cell(task.name(), "0", 1), true));
+            }
+            int shots = plan.methods().contains(Method.PROMPT_FEW) ? tinyfm.prompting.PromptClassifier.shotsThatFit(
+                    Bases.languageModel(base, basePath), base.tokenizer(), task.labels(), tinyfm.prompting.Prompts.defaultTemplate(task.name()), SHOTS) : 0;
+            for (int seed = 1; shots > 0 && seed <= plan.seeds(); seed++) {
+                cells.add(new Planned(task, new Cell(task.name(), String.valueOf(shots), seed), true));
+            }
+            for (int budget : trained.isEmpty() ? List.<Integer>of() : plan.labelBudgets()) {
                 for (int seed = 1; seed <= plan.seeds(); seed++) {
-                    Cell key = new Cell(task.name(), labelName(budget), seed);
-                    if (done.containsKey(key)) {
-                        runs.addAll(done.get(key));
-                        listener.resumed(runs.size(), total);
-                        continue;
-                    }
-                    if (probeFeatures == null && plan.methods().contains(Method.PROBE)) {
-                        probeFeatures = ProbeFeatures.of(base, basePath, task);
-                    }
-                    List<Run> cell = new ArrayList<>();
-                    for (Method method : plan.methods()) {
-                        cell.add(method == Method.PROBE ? probe(task, budget, seed, probeFeatures) : train(task, budget, seed, method));
-                        listener.finished(cell.get(cell.size() - 1), runs.size() + cell.size());
-                    }
-                    List<Run> finished = withTimeToTarget(cell);
-                    journal.save(key, finished);
-                    runs.addAll(finished);
+                    cells.add(new Planned(task, new Cell(task.name(), labelName(budget), seed), false));
                 }
             }
         }
-        return runs;
+        return cells;
+    }
+
+    /**
+     * Classification by prompting the base, no training: the task's default template, {@code shots}
+     * labelled examples from the training split in the prompt. Its time is the scoring of its own
+     * shots (none to train), so it is 0.
+     */
+    private Run prompt(Task task, int shots, int seed, Method method) {
+        tinyfm.prompting.PromptClassifier classifier = new tinyfm.prompting.PromptClassifier(Bases.languageModel(base, basePath),
+                base.tokenizer(), task.labels(), tinyfm.prompting.Prompts.defaultTemplate(task.name()),
+                tinyfm.prompting.Prompts.shots(task.train(), shots, seed), CALIBRATE_PROMPTS);
+        Metrics val = classifier.evaluate(task.validation()), test = classifier.evaluate(task.test());
+        return new Run(task.name(), String.valueOf(shots), shots, seed, method, 0, val.accuracy(), test.accuracy(), test.macroF1(),
+                0, Double.NaN, List.of(new FineTuner.Point(1, 0, Double.NaN, val.accuracy())));
     }
 
     /** Where finished cells are kept, so an interrupted comparison can continue (see {@link ComparisonJournal}). */
@@ -200,14 +258,9 @@ public final class Comparison {
         int validations = budget == largest ? plan.validations() : Math.min(FEW_LABEL_VALIDATIONS, plan.validations());
         FineTuneConfig config = new FineTuneConfig(mode, epochs, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
                 FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, budget, plan.budgetSeconds(), validations, seed);
-        Gpt body = Bases.languageModel(base, basePath);
-        if (method == Method.SCRATCH) {
-            body.parameters().initialize(seed); // the only difference: no pretrained weights
-        }
-        Classifier classifier = new Classifier(body, task.labels().size(), plan.readout());
-        classifier.head().initialize(seed);
-        FineTuner.Result r = new FineTuner(base.tokenizer(), task, config).train(classifier, line -> {});
-        Metrics test = FineTuner.evaluate(classifier, base.tokenizer(), task.labels(), task.test());
+        FineTuner.Trained t = FineTuner.fineTune(base, basePath, task, config, plan.readout(), method == Method.SCRATCH, line -> {});
+        FineTuner.Result r = t.result();
+        Metrics test = t.test();
         return new Run(task.name(), labels, r.trainExamples(), seed, method, epochs, r.validation().accuracy(), test.accuracy(),
                 test.macroF1(), r.trainSeconds(), Double.NaN, r.curve());
     }

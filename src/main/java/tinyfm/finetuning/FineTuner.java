@@ -91,6 +91,26 @@ public final class FineTuner {
         return new Classifier.Batch(tokens, encoded.size(), time, last, labels);
     }
 
+    /** A classifier trained on a task, and its score on the task's test split. */
+    public record Trained(Classifier classifier, Result result, Metrics test) {}
+
+    /**
+     * The fine-tuning recipe that {@code finetune}, {@code compare} and the notebooks share: the base's
+     * body (or, from scratch, the same architecture and tokenizer with random weights), a new head
+     * on it, training on the task, and the test score.
+     */
+    public static Trained fineTune(tinyfm.base.ModelFile base, java.nio.file.Path basePath, Task task, FineTuneConfig config,
+                                   Classifier.Readout readout, boolean fromScratch, Consumer<String> progress) {
+        Gpt body = tinyfm.base.Bases.languageModel(base, basePath);
+        if (fromScratch) {
+            body.parameters().initialize(config.seed()); // the only difference: no pretrained weights
+        }
+        Classifier classifier = new Classifier(body, task.labels().size(), readout);
+        classifier.head().initialize(config.seed());
+        Result r = new FineTuner(base.tokenizer(), task, config).train(classifier, progress);
+        return new Trained(classifier, r, evaluate(classifier, base.tokenizer(), task.labels(), task.test()));
+    }
+
     public Result train(Classifier classifier, Consumer<String> progress) {
         Gpt body = classifier.body();
         int context = body.config().contextLength();
@@ -134,16 +154,12 @@ public final class FineTuner {
                 body.zeroGradients();
                 head.grads().assign(0);
                 Classifier.Output out = classifier.forward(batch(bx, by, tokenizer, context), true, true, trainBody);
-                double norm = Math.sqrt(Math.pow(head.grads().norm2Number().doubleValue(), 2)
-                        + (trainBody ? Math.pow(body.parameters().grads().norm2Number().doubleValue(), 2) : 0));
-                if (norm > GRAD_CLIP) {
-                    head.grads().muli(GRAD_CLIP / norm);
-                    body.parameters().grads().muli(GRAD_CLIP / norm);
-                }
                 double decay = 1.0 - (double) step / totalSteps; // linear decay to zero over the run
-                headOptimizer.step(config.headLearningRate() * decay);
+                AdamW.Part headPart = new AdamW.Part(headOptimizer, config.headLearningRate() * decay);
                 if (trainBody) {
-                    bodyOptimizer.step(config.bodyLearningRate() * decay, trainFrom);
+                    AdamW.clipAndStep(GRAD_CLIP, headPart, new AdamW.Part(bodyOptimizer, config.bodyLearningRate() * decay, trainFrom));
+                } else {
+                    AdamW.clipAndStep(GRAD_CLIP, headPart);
                 }
                 step++;
                 inEpoch++;

@@ -16,6 +16,7 @@ import tinyfm.tokenizer.Tokenizer;
 public final class Generator {
     private final Gpt gpt;
     private final Tokenizer tokenizer;
+    private Gpt.Decoder decoder; // a Generator serves one thread, like the model's own engine
 
     public Generator(Gpt gpt, Tokenizer tokenizer) {
         this.gpt = gpt;
@@ -30,14 +31,9 @@ public final class Generator {
      * with its probability (the softmax of the logits). Sampling picks among exactly these numbers.
      */
     public List<Candidate> nextTokens(String prompt, int k) {
-        Gpt.Decoder decoder = gpt.new Decoder();
-        INDArray logits = null;
         int[] ids = prompt.isEmpty() ? new int[] {tokenizer.endOfText()} : tokenizer.encode(prompt);
         int context = gpt.config().contextLength();
-        for (int i = Math.max(0, ids.length - context + 1); i < ids.length; i++) {
-            logits = decoder.step(ids[i]);
-        }
-        double[] z = logits.toDoubleVector();
+        double[] z = values(decoder().feed(Arrays.copyOfRange(ids, Math.max(0, ids.length - context + 1), ids.length)));
         double max = Arrays.stream(z).max().orElseThrow(), sum = 0;
         for (double v : z) {
             sum += Math.exp(v - max);
@@ -59,11 +55,8 @@ public final class Generator {
             window = new ArrayList<>(window.subList(window.size() - context + 1, window.size()));
         }
         SplittableRandom random = new SplittableRandom(sampling.seed());
-        Gpt.Decoder decoder = gpt.new Decoder();
-        INDArray logits = null;
-        for (int id : window) {
-            logits = decoder.step(id);
-        }
+        Gpt.Decoder decoder = decoder();
+        INDArray logits = decoder.feed(ints(window)); // the prompt in one pass
         List<Integer> generated = new ArrayList<>();
         String emitted = "";
         for (int i = 0; i < maxTokens; i++) {
@@ -82,9 +75,7 @@ public final class Generator {
                 // slide: keep the most recent half of the window and rebuild the cache from it
                 window = new ArrayList<>(window.subList(window.size() - context / 2, window.size()));
                 decoder.reset();
-                for (int j = 0; j < window.size() - 1; j++) {
-                    decoder.step(window.get(j));
-                }
+                decoder.feed(ints(window.subList(0, window.size() - 1)));
             }
             logits = decoder.step(next);
         }
@@ -95,8 +86,35 @@ public final class Generator {
         return text;
     }
 
+    /** One decoder for every call: its arrays and views are made once, so later calls start fast. */
+    private Gpt.Decoder decoder() {
+        if (decoder == null) {
+            decoder = gpt.new Decoder();
+        }
+        decoder.reset();
+        return decoder;
+    }
+
+    private static int[] ints(List<Integer> ids) {
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The logits as doubles: one bulk read of float32 memory (toDoubleVector costs tens of microseconds). */
+    static double[] values(INDArray logits) {
+        if (logits.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT || logits.elementWiseStride() != 1) {
+            return logits.toDoubleVector();
+        }
+        float[] f = new float[(int) logits.length()];
+        new org.bytedeco.javacpp.FloatPointer(logits.data().addressPointer()).get(f);
+        double[] z = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            z[i] = f[i];
+        }
+        return z;
+    }
+
     static int sample(INDArray logits, Sampling sampling, SplittableRandom random) {
-        double[] z = logits.toDoubleVector();
+        double[] z = values(logits);
         if (sampling.temperature() == 0) {
             int best = 0;
             for (int i = 1; i < z.length; i++) {
@@ -108,9 +126,7 @@ public final class Generator {
         }
         double cutoff = Double.NEGATIVE_INFINITY;
         if (sampling.topK() > 0 && sampling.topK() < z.length) {
-            double[] sorted = z.clone();
-            Arrays.sort(sorted);
-            cutoff = sorted[z.length - sampling.topK()];
+            cutoff = kthLargest(z.clone(), sampling.topK());
         }
         double max = Arrays.stream(z).max().orElseThrow(), sum = 0;
         double[] p = new double[z.length];
@@ -131,5 +147,36 @@ public final class Generator {
             }
         }
         return 0;
+    }
+
+    /** The k-th largest value, by quickselect: linear time, where sorting the whole vocabulary every token was not. */
+    static double kthLargest(double[] a, int k) {
+        int lo = 0, hi = a.length - 1, target = a.length - k;
+        SplittableRandom pivots = new SplittableRandom(a.length);
+        while (lo < hi) {
+            double pivot = a[lo + pivots.nextInt(hi - lo + 1)];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = a[i];
+                    a[i++] = a[j];
+                    a[j--] = t;
+                }
+            }
+            if (target <= j) {
+                hi = j;
+            } else if (target >= i) {
+                lo = i;
+            } else {
+                return a[target];
+            }
+        }
+        return a[target];
     }
 }

@@ -1,6 +1,7 @@
 package tinyfm.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import tinyfm.engine.Engine;
 
 /** One Transformer block: x + attention(LN(x)), then + MLP(LN(.)). Residual paths let gradients flow through depth. */
 final class Block {
@@ -8,29 +9,28 @@ final class Block {
     final CausalSelfAttention attention;
     final LayerNorm ln2;
     final Mlp mlp;
-    private final String name;
 
-    Block(Parameters.Builder b, String name, GptConfig cfg) {
-        this.name = name;
+    /** The block's per-call cache: one for each of its layers. */
+    static final class Cache {
+        final LayerNorm.Cache ln1 = new LayerNorm.Cache(), ln2 = new LayerNorm.Cache();
+        final CausalSelfAttention.Cache attention = new CausalSelfAttention.Cache();
+        final Mlp.Cache mlp = new Mlp.Cache();
+    }
+
+    Block(Parameters.Builder b, String name, int index, GptConfig cfg) {
         this.ln1 = new LayerNorm(b, name + ".ln1", cfg.embedDim());
-        this.attention = new CausalSelfAttention(b, name + ".attention", cfg);
+        this.attention = new CausalSelfAttention(b, name + ".attention", index, cfg);
         this.ln2 = new LayerNorm(b, name + ".ln2", cfg.embedDim());
         this.mlp = new Mlp(b, name + ".mlp", cfg);
     }
 
-    INDArray forward(INDArray x, int batch, int time, boolean training, Workspace ws) {
-        INDArray mid = ws.get(name + ".mid", x.shape());
-        Kernels.add(x, attention.forward(ln1.forward(x, ws), batch, time, training, ws), mid);
-        INDArray out = ws.get(name + ".out", x.shape());
-        Kernels.add(mid, mlp.forward(ln2.forward(mid, ws), training, ws), out);
-        return out;
+    INDArray forward(Engine e, INDArray x, int batch, int time, KvCache kv, boolean training, Cache c) {
+        INDArray mid = e.add(x, attention.forward(e, ln1.forward(e, x, c.ln1), batch, time, kv, training, c.attention));
+        return e.add(mid, mlp.forward(e, ln2.forward(e, mid, c.ln2), training, c.mlp));
     }
 
-    INDArray backward(INDArray dout, Workspace ws) {
-        INDArray dMid = ws.get(name + ".dMid", dout.shape());
-        Kernels.add(dout, ln2.backward(mlp.backward(dout, ws), ws), dMid);
-        INDArray dx = ws.get(name + ".dx", dout.shape());
-        Kernels.add(dMid, ln1.backward(attention.backward(dMid, ws), ws), dx);
-        return dx;
+    INDArray backward(Engine e, INDArray dy, Cache c) {
+        INDArray dMid = e.add(dy, ln2.backward(e, mlp.backward(e, dy, c.mlp), c.ln2));
+        return e.add(dMid, ln1.backward(e, attention.backward(e, dMid, c.attention), c.ln1));
     }
 }

@@ -3,6 +3,7 @@ package tinyfm.model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
+import tinyfm.engine.Engine;
 
 /**
  * Randomly zeroes activations during training (and scales the rest up) so the model cannot lean on
@@ -11,26 +12,24 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Dropout {
     private final double p;
-    private final String name;
-    private INDArray mask;
 
-    Dropout(String name, double p) {
-        this.name = name;
+    Dropout(double p) {
         this.p = p;
     }
 
-    void forward(INDArray x, boolean training, Workspace ws) {
-        mask = null;
+    /** Applies dropout to x in place; returns the mask backward needs, or null when nothing was dropped. */
+    INDArray forward(Engine e, INDArray x, boolean training) {
         if (!training || p == 0) {
-            return;
+            return null;
         }
-        mask = ws.get(name + ".mask", x.shape());
+        INDArray mask = e.array(x.shape());
         Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1 - p), Nd4j.getRandom());
         mask.muli(1.0 / (1 - p));
         x.muli(mask);
+        return mask;
     }
 
-    void backward(INDArray dx) {
+    static void backward(INDArray dx, INDArray mask) {
         if (mask != null) {
             dx.muli(mask);
         }

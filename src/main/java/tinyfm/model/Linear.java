@@ -1,6 +1,7 @@
 package tinyfm.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import tinyfm.engine.Engine;
 
 /** y = x W + b, for a batch of rows. The building block of every layer below. */
 final class Linear {
@@ -12,19 +13,12 @@ final class Linear {
         this.bias = b.add(name + ".bias", Parameters.Init.ZEROS, 0, false, out);
     }
 
-    void forward(INDArray x, INDArray out) {
-        // every row starts as the bias, then the product is added to it: out = bias + x W
-        Kernels.fillRows(out, bias.value);
-        Blas.gemm(false, false, 1, x, weight.value, 1, out);
+    INDArray forward(Engine e, INDArray x) {
+        return e.linear(x, weight.value, bias.value);
     }
 
-    /** Adds this layer's gradients to the flat gradient array; writes dL/dx into dx unless it is null. */
-    void backward(INDArray x, INDArray dout, INDArray dx, Workspace ws) {
-        Blas.gemm(true, false, 1, x, dout, 1, weight.grad);
-        // the bias gradient is the column sum of dout: ones^T · dout, accumulated the same way
-        Blas.gemm(false, false, 1, ws.ones(dout.rows()), dout, 1, bias.grad.reshape(1, bias.grad.length()));
-        if (dx != null) {
-            Blas.gemm(false, true, 1, dout, weight.value, 0, dx);
-        }
+    /** dW += xᵀ·dy and db += Σ dy into the gradients; returns dx = dy·Wᵀ. */
+    INDArray backward(Engine e, INDArray x, INDArray dy) {
+        return e.linearBackward(x, weight.value, dy, weight.grad, bias.grad, true);
     }
 }

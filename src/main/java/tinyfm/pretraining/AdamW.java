@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import tinyfm.model.Kernels;
+import tinyfm.engine.FastEngine;
 
 /**
  * Adam with decoupled weight decay, applied to one contiguous range of the flat parameter array.
@@ -34,6 +34,40 @@ public final class AdamW {
         return grads;
     }
 
+    /** Part of a training step: this optimiser, its learning rate, and where its trainable range starts. */
+    public record Part(AdamW optimizer, double learningRate, long from) {
+        public Part(AdamW optimizer, double learningRate) {
+            this(optimizer, learningRate, 0);
+        }
+
+        INDArray gradients() {
+            INDArray g = optimizer.grads;
+            return from == 0 ? g : g.get(NDArrayIndex.interval(from, g.length()));
+        }
+    }
+
+    /**
+     * One training step, the same in pretraining and fine-tuning: scale the gradients of everything
+     * being trained so their joint norm is at most {@code maxNorm}, then take an AdamW step on each
+     * part. Frozen weights (before a part's {@code from}) count neither in the norm nor in the update.
+     * Returns the norm before clipping.
+     */
+    public static double clipAndStep(double maxNorm, Part... parts) {
+        double squares = 0;
+        for (Part p : parts) {
+            double n = p.gradients().norm2Number().doubleValue();
+            squares += n * n;
+        }
+        double norm = Math.sqrt(squares);
+        for (Part p : parts) {
+            if (norm > maxNorm) {
+                p.gradients().muli(maxNorm / norm);
+            }
+            p.optimizer.step(p.learningRate, p.from);
+        }
+        return norm;
+    }
+
     public void step(double lr) {
         step(lr, 0);
     }
@@ -50,8 +84,8 @@ public final class AdamW {
             return;
         }
         t++;
-        if (Kernels.fast(params, grads, decayMask, m, v)) {
-            Kernels.adamW(params, grads, decayMask, m, v, lr, beta1, beta2, EPS, weightDecay, t);
+        if (FastEngine.contiguous(params, grads, decayMask, m, v)) {
+            FastEngine.adamW(params, grads, decayMask, m, v, lr, beta1, beta2, EPS, weightDecay, t);
             return;
         }
         // decoupled weight decay: shrink the matrices a little, independently of the gradient

@@ -1,17 +1,15 @@
 package tinyfm.pretraining;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nd4j.linalg.factory.Nd4j;
+import tinyfm.base.Checkpoint;
 import tinyfm.base.ModelFile;
 import tinyfm.base.Provenance;
 import tinyfm.data.Corpus;
@@ -139,12 +137,8 @@ public final class Pretrainer {
             Nd4j.getRandom().setSeed(config.seed() * 31 + step); // dropout masks, reproducible per step
             gpt.zeroGradients();
             double[] losses = gpt.languageModelLoss(b.inputs(), b.targets(), batch, time, true, true);
-            double norm = adam.gradients().norm2Number().doubleValue();
-            if (norm > config.gradClip()) {
-                adam.gradients().muli(config.gradClip() / norm);
-            }
             double lr = config.learningRateAt(step);
-            adam.step(lr);
+            AdamW.clipAndStep(config.gradClip(), new AdamW.Part(adam, lr));
             double seconds = (System.nanoTime() - start) / 1e9;
             trainSeconds += seconds;
             step++;
@@ -208,12 +202,7 @@ public final class Pretrainer {
                                   String corpusSha, TokenData data, boolean completed) {
         Point last = curve.get(curve.size() - 1);
         JsonObject p = new JsonObject();
-        p.addProperty("corpus", corpus.name());
-        p.addProperty("corpus_sha256", corpusSha);
-        p.addProperty("corpus_documents", corpus.documentCount());
-        JsonObject files = new JsonObject(); // as sha256sum prints them, to check which files a base read
-        corpus.documents().forEach(d -> files.addProperty(d.fileName(), d.sha256()));
-        p.add("corpus_files", files);
+        Provenance.corpus(p, corpus, corpusSha);
         p.addProperty("train_tokens", data.train().length);
         p.addProperty("validation_tokens", data.validation().length);
         p.addProperty("bytes_per_token", (double) data.trainBytes() / data.train().length);
@@ -234,21 +223,7 @@ public final class Pretrainer {
         p.add("machine", Provenance.machine());
         p.add("curve", Json.GSON.toJsonTree(curve));
         if (parent != null) {
-            JsonObject from = new JsonObject();
-            from.addProperty("sha256", parentSha256);
-            JsonObject pp = parent.provenance();
-            for (String key : new String[] {"corpus", "corpus_sha256", "steps", "tokens_seen", "final_validation_bits_per_byte"}) {
-                if (pp.has(key)) {
-                    from.add(key, pp.get(key));
-                }
-            }
-            // what the whole chain of pretraining cost before this run: the parent's, and its own parent's before that
-            double parentSeconds = pp.has("train_seconds") ? pp.get("train_seconds").getAsDouble() : 0;
-            if (pp.has("parent") && pp.getAsJsonObject("parent").has("train_seconds")) {
-                parentSeconds += pp.getAsJsonObject("parent").get("train_seconds").getAsDouble();
-            }
-            from.addProperty("train_seconds", parentSeconds);
-            p.add("parent", from);
+            p.add("parent", Provenance.parent(parent, parentSha256));
         }
         return p;
     }
@@ -262,28 +237,16 @@ public final class Pretrainer {
         state.addProperty("corpus_sha256", corpusSha);
         state.add("training", Json.GSON.toJsonTree(config));
         state.add("curve", Json.GSON.toJsonTree(curve));
-        Map<String, byte[]> extras = new LinkedHashMap<>();
-        extras.put("training_state.json", Json.GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
-        extras.put("adam_m.nd4j", ModelFile.arrayBytes(adam.state()[0]));
-        extras.put("adam_v.nd4j", ModelFile.arrayBytes(adam.state()[1]));
         JsonObject provenance = provenance(step, trainSeconds, 0, curve.isEmpty()
                 ? List.of(new Point(step, trainSeconds, Double.NaN, Double.NaN, Double.NaN)) : curve, corpusSha, data, false);
-        new ModelFile(ModelFile.Kind.CHECKPOINT, modelConfig, tokenizer, gpt.parameters().values(), provenance, extras)
-                .save(checkpointFile);
+        Checkpoint.save(checkpointFile, modelConfig, tokenizer, gpt.parameters().values(), provenance, state, adam.state()[0], adam.state()[1]);
     }
 
     private record Restored(int step, double trainSeconds, List<Point> curve) {}
 
     private Restored restore(Gpt gpt, AdamW adam, String corpusSha) {
-        if (checkpointFile == null || !Files.exists(checkpointFile)) {
-            throw new UserError((checkpointFile == null ? "checkpoint" : checkpointFile) + ": no checkpoint to resume from; run without --resume");
-        }
-        ModelFile ckpt = ModelFile.load(checkpointFile, ModelFile.Kind.CHECKPOINT, "");
-        if (!ckpt.config().equals(modelConfig)) {
-            throw new UserError(checkpointFile + ": checkpoint was made with model " + ckpt.config() + ", not " + modelConfig
-                    + "; resume with the same options");
-        }
-        JsonObject state = JsonParser.parseString(new String(ckpt.extras().get("training_state.json"), StandardCharsets.UTF_8)).getAsJsonObject();
+        Checkpoint ckpt = Checkpoint.load(checkpointFile, modelConfig);
+        JsonObject state = ckpt.state();
         TrainingConfig saved = Json.GSON.fromJson(state.get("training"), TrainingConfig.class);
         if (!saved.equals(config)) {
             throw new UserError(checkpointFile + ": checkpoint was made with training settings " + saved
@@ -292,11 +255,9 @@ public final class Pretrainer {
         if (!state.get("corpus_sha256").getAsString().equals(corpusSha)) {
             throw new UserError(checkpointFile + ": checkpoint was made on a different corpus; resume with the same --corpus");
         }
-        gpt.parameters().values().assign(ckpt.weights());
-        adam.restore(ModelFile.readArray(ckpt.extras().get("adam_m.nd4j")), ModelFile.readArray(ckpt.extras().get("adam_v.nd4j")),
-                state.get("adam_steps").getAsLong());
+        gpt.parameters().values().assign(ckpt.model().weights());
+        adam.restore(ckpt.firstMoments(), ckpt.secondMoments(), state.get("adam_steps").getAsLong());
         Point[] curve = Json.GSON.fromJson(state.get("curve"), Point[].class);
         return new Restored(state.get("step").getAsInt(), state.get("train_seconds").getAsDouble(), List.of(curve));
     }
-
 }

@@ -34,6 +34,23 @@ public record TrainingConfig(int batchSize, int steps, double learningRate, doub
                 0.1, 0.9, 0.99, 1.0, Math.max(1, Math.min(250, steps / 8)), 64, Math.max(1, Math.min(250, steps / 4)), seed);
     }
 
+    /** The preset's batch size and peak learning rate, with the default schedule for this many steps. */
+    public static TrainingConfig forPreset(tinyfm.model.GptConfig.Preset preset, int steps, long seed) {
+        return defaults(preset.batchSize(), steps, preset.learningRate(), seed);
+    }
+
+    /** The same, validating every {@code every} steps on {@code windows} fixed windows. */
+    public TrainingConfig withValidation(int every, int windows) {
+        return new TrainingConfig(batchSize, steps, learningRate, minLearningRate, warmupSteps, weightDecay, beta1, beta2, gradClip,
+                every, windows, checkpointEvery, seed);
+    }
+
+    /** The same, writing a checkpoint every {@code every} steps. */
+    public TrainingConfig withCheckpointEvery(int every) {
+        return new TrainingConfig(batchSize, steps, learningRate, minLearningRate, warmupSteps, weightDecay, beta1, beta2, gradClip,
+                evalEvery, evalWindows, every, seed);
+    }
+
     /** Linear warm-up to the peak rate, then cosine decay to the minimum at the last step. */
     public double learningRateAt(int step) {
         if (step < warmupSteps) {

@@ -58,6 +58,17 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         for (Method m : Method.values()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>(), error = new ArrayList<>();
+            if (m == Method.PROMPT_ZERO) { // no labels at all: a level line across the chart (a log axis has no 0)
+                Summary.Cell zero = cells.stream().filter(c -> c.task().equals(task) && c.method() == m).findFirst().orElse(null);
+                java.util.DoubleSummaryStatistics range = cells.stream().filter(c -> c.task().equals(task) && c.trainExamples() > 0)
+                        .mapToDouble(Summary.Cell::trainExamples).summaryStatistics();
+                if (zero != null && range.getCount() > 0) {
+                    double acc = zero.testAccuracy().mean();
+                    var series = chart.addSeries(m.label + " (no labels)", List.of(range.getMin(), range.getMax()), List.of(acc, acc));
+                    series.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                }
+                continue;
+            }
             cells.stream().filter(c -> c.task().equals(task) && c.method() == m)
                     .sorted(java.util.Comparator.comparingInt(Summary.Cell::trainExamples))
                     .forEach(c -> {

@@ -68,7 +68,9 @@ public final class Report {
     public static String summaryText(List<Run> runs, double pretrainSeconds) {
         List<Summary.Cell> cells = Summary.cells(runs);
         List<String> tasks = Summary.tasks(runs);
+        String prompting = promptingTable(runs);
         return mainTable(cells, runs, tasks, Summary.labelOrder(runs)) + "\n"
+                + (prompting.isEmpty() ? "" : "Prompting the base, no training:\n" + prompting + "\n")
                 + String.join("\n", Summary.transferFindings(runs)) + "\n"
                 + Summary.payback(cells, tasks, Summary.largestLabels(runs), pretrainSeconds).verdict() + "\n";
     }
@@ -127,6 +129,23 @@ public final class Report {
         return sb.toString();
     }
 
+    /** Prompting the base with no training: zero-shot and few-shot test accuracy per task, or "" if those arms did not run. */
+    public static String promptingTable(List<Run> runs) {
+        List<Summary.Cell> cells = Summary.cells(runs).stream()
+                .filter(c -> c.method() == Method.PROMPT_ZERO || c.method() == Method.PROMPT_FEW).toList();
+        if (cells.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("| task | prompted, zero-shot | prompted, " + Comparison.SHOTS + "-shot (mean ± std over seeds) |\n|---|---:|---:|\n");
+        for (String task : Summary.tasks(runs)) {
+            Summary.Cell zero = cells.stream().filter(c -> c.task().equals(task) && c.method() == Method.PROMPT_ZERO).findFirst().orElse(null);
+            Summary.Cell few = cells.stream().filter(c -> c.task().equals(task) && c.method() == Method.PROMPT_FEW).findFirst().orElse(null);
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", task, zero == null ? "–" : pct(zero.testAccuracy()) + "%",
+                    few == null ? "–" : pct(few.testAccuracy()) + "%"));
+        }
+        return sb.toString();
+    }
+
     static String markdown(Context ctx, List<Run> runs, List<Summary.Cell> cells, List<String> tasks, String largest,
                            Summary.Payback payback, List<String> charts) {
         List<String> labelOrder = Summary.labelOrder(runs);
@@ -138,6 +157,12 @@ public final class Report {
         sb.append("Machine: ").append(ctx.machine().get("cores")).append(" cores, ").append(ctx.machine().get("cpu").getAsString()).append(".\n\n");
         sb.append("## Test accuracy (mean ± std over seeds, %) and training time (s)\n\n");
         sb.append(mainTable(cells, runs, tasks, labelOrder)).append('\n');
+        String prompting = promptingTable(runs);
+        if (!prompting.isEmpty()) {
+            sb.append("## Prompting the base, no training\n\nEach label's word is scored as the continuation of the task's prompt template")
+                    .append(Comparison.CALIBRATE_PROMPTS ? ", minus its score after a content-free text (calibration)" : "")
+                    .append("; a few-shot prompt first shows labelled examples from the training split.\n\n").append(prompting).append('\n');
+        }
         sb.append("## Time to target\n\nSeconds of training until validation accuracy first reached the best accuracy that training from scratch reached, ")
                 .append("in the same task, label budget and seed (mean over the seeds that reached it).\n\n");
         sb.append("| task | labels | from-scratch best (target) | from scratch | pretrained, full | pretrained, head only |\n|---|---:|---:|---:|---:|---:|\n");

@@ -199,8 +199,10 @@ public final class Summary {
         return runs.stream().map(Run::task).distinct().toList();
     }
 
+    /** The label budgets of the trained methods, in run order (a prompt's shots are not a budget). */
     public static List<String> labelOrder(List<Run> runs) {
-        return runs.stream().map(Run::labels).distinct().toList();
+        return runs.stream().filter(r -> r.method() != Method.PROMPT_ZERO && r.method() != Method.PROMPT_FEW)
+                .map(Run::labels).distinct().toList();
     }
 
     public static String largestLabels(List<Run> runs) {

@@ -1,4 +1,4 @@
-package tinyfm.model;
+package tinyfm.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * LayerNorm's forward and backward as one pass over each row, on float32 data. Composed of ND4J
  * ops, a LayerNorm costs about ten native calls, each with fixed overhead; fused, it copies the
  * rows into a Java array in one bulk read, normalises them, and writes them back in one bulk write.
- * {@link LayerNorm} uses this when {@link Kernels#fast} holds and keeps the composed version, which the gradient check
+ * {@link LayerNorm} uses this when {@link FastEngine#contiguous} holds and keeps the composed version, which the gradient check
  * verifies in double precision, as the reference (see FusedLayerNormTest).
  */
 final class FusedLayerNorm {
@@ -17,15 +17,21 @@ final class FusedLayerNorm {
         return old != null && old.length == n ? old : new float[n];
     }
 
-    private static float[] read(INDArray a, float[] into) {
+    private final FastEngine engine;
+
+    FusedLayerNorm(FastEngine engine) {
+        this.engine = engine;
+    }
+
+    private float[] read(INDArray a, float[] into) {
         int n = (int) a.length();
         float[] out = scratch(into, n);
-        Kernels.floats(a).get(0, out, 0, n);
+        engine.buffer(a).get(0, out, 0, n);
         return out;
     }
 
-    private static void write(float[] from, INDArray a) {
-        Kernels.floats(a).put(0, from, 0, (int) a.length());
+    private void write(float[] from, INDArray a) {
+        engine.buffer(a).put(0, from, 0, (int) a.length());
     }
 
     void forward(INDArray input, float[] gain, float[] bias, double eps, INDArray out, INDArray xhat, INDArray rstdOut) {

@@ -1,4 +1,4 @@
-package tinyfm.model;
+package tinyfm.engine;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;

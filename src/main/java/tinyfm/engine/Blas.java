@@ -1,4 +1,4 @@
-package tinyfm.model;
+package tinyfm.engine;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -30,8 +30,20 @@ final class Blas {
     private Blas() {
     }
 
-    /** rows × cols elements starting at {@code offset} of {@code array}'s memory, with rows {@code stride} elements apart. */
-    record Matrix(INDArray array, long offset, int rows, int cols, int stride) {
+    /**
+     * rows × cols elements starting at {@code offset} of {@code array}'s memory, with rows {@code stride}
+     * elements apart. {@code base}, when known, is the array's float32 memory as a buffer from its first
+     * element: BLAS is then called on it directly, without making a native pointer per call.
+     */
+    record Matrix(INDArray array, long offset, int rows, int cols, int stride, java.nio.FloatBuffer base) {
+        Matrix(INDArray array, long offset, int rows, int cols, int stride) {
+            this(array, offset, rows, cols, stride, null);
+        }
+
+        Matrix withBase(java.nio.FloatBuffer buffer) {
+            return new Matrix(array, offset, rows, cols, stride, buffer);
+        }
+
         /** A whole 2-D row-major array (or view with unit column stride). */
         static Matrix of(INDArray a) {
             if (a.rank() != 2 || a.ordering() != 'c' || a.stride(1) != 1) {
@@ -44,7 +56,7 @@ final class Blas {
 
         /** The block of {@code rows × cols} starting at (row, col) of this matrix. */
         Matrix block(int row, int col, int rows, int cols) {
-            return new Matrix(array, offset + (long) row * stride + col, rows, cols, stride);
+            return new Matrix(array, offset + (long) row * stride + col, rows, cols, stride, base);
         }
     }
 
@@ -76,7 +88,14 @@ final class Blas {
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int order = openblas_nolapack.CblasRowMajor;
-        if (type == DataType.FLOAT) {
+        if (type == DataType.FLOAT && a.base != null && b.base != null && c.base != null) {
+            if (m == 1 && !transA) { // one row: a matrix-vector product, y = op(b)ᵀ · x
+                openblas_nolapack.cblas_sgemv(order, transB ? openblas_nolapack.CblasNoTrans : openblas_nolapack.CblasTrans, b.rows, b.cols,
+                        (float) alpha, at(b), b.stride, at(a), 1, (float) beta, at(c), 1);
+            } else {
+                openblas_nolapack.cblas_sgemm(order, ta, tb, m, n, k, (float) alpha, at(a), a.stride, at(b), b.stride, (float) beta, at(c), c.stride);
+            }
+        } else if (type == DataType.FLOAT) {
             openblas_nolapack.cblas_sgemm(order, ta, tb, m, n, k, (float) alpha, floats(a), a.stride, floats(b), b.stride, (float) beta, floats(c), c.stride);
         } else if (type == DataType.DOUBLE) {
             openblas_nolapack.cblas_dgemm(order, ta, tb, m, n, k, alpha, doubles(a), a.stride, doubles(b), b.stride, beta, doubles(c), c.stride);
@@ -100,6 +119,11 @@ final class Blas {
                 }
             }
         });
+    }
+
+    /** The matrix's first element in its base buffer (a fresh view of it, so two threads can use one base at once). */
+    private static java.nio.FloatBuffer at(Matrix m) {
+        return m.base.duplicate().position((int) (m.offset - m.array.offset()));
     }
 
     // A view's buffer already starts at the view's first element, so only the block's own offset is added.

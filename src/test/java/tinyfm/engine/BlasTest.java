@@ -1,4 +1,4 @@
-package tinyfm.model;
+package tinyfm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

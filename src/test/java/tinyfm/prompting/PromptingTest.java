@@ -1,0 +1,99 @@
+package tinyfm.prompting;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import tinyfm.TestData;
+import tinyfm.base.Bases;
+import tinyfm.base.ModelFile;
+import tinyfm.cli.CliTest;
+import tinyfm.data.Example;
+import tinyfm.generation.Scorer;
+import tinyfm.model.Gpt;
+
+/** Scoring continuations in batches, and classifying by prompting a base. */
+class PromptingTest {
+    @TempDir
+    static Path dir;
+    static Path base, task;
+    static ModelFile model;
+
+    @BeforeAll
+    static void base() throws Exception {
+        Path corpus = TestData.corpus(dir, 3000);
+        base = dir.resolve("base.tfm");
+        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--context", "128", "--steps", "60",
+                "--vocab", "300", "--out", base.toString()).code());
+        model = ModelFile.load(base);
+        task = TestData.task(dir, "colours", List.of("red", "blue"), 8);
+    }
+
+    /** log P(continuation | context) from a full forward pass, one sequence at a time: the definition. */
+    static double byHand(Gpt gpt, int[] context, int[] continuation) {
+        int[] all = new int[context.length + continuation.length];
+        System.arraycopy(context, 0, all, 0, context.length);
+        System.arraycopy(continuation, 0, all, context.length, continuation.length);
+        INDArray logits = gpt.logits(all, 1, all.length).dup();
+        double sum = 0;
+        for (int j = 0; j < continuation.length; j++) {
+            INDArray row = logits.getRow(context.length + j - 1);
+            double max = row.maxNumber().doubleValue();
+            double logSumExp = max + Math.log(org.nd4j.linalg.ops.transforms.Transforms.exp(row.sub(max)).sumNumber().doubleValue());
+            sum += row.getDouble(continuation[j]) - logSumExp;
+        }
+        return sum;
+    }
+
+    @Test
+    void batchedScoresEqualScoringEachTextAlone() {
+        Gpt gpt = Bases.languageModel(model, base);
+        SplittableRandom r = new SplittableRandom(5);
+        List<int[]> contexts = new ArrayList<>(), continuations = new ArrayList<>();
+        for (int i = 0; i < 40; i++) { // more than one batch, of mixed lengths, so padding is exercised
+            contexts.add(r.ints(1 + r.nextInt(60), 0, 300).toArray());
+            continuations.add(r.ints(1 + r.nextInt(3), 0, 300).toArray());
+        }
+        double[] batched = new Scorer(gpt).logLikelihoods(contexts, continuations);
+        for (int i = 0; i < contexts.size(); i++) {
+            assertEquals(byHand(gpt, contexts.get(i), continuations.get(i)), batched[i], 1e-3, "pair " + i);
+        }
+    }
+
+    @Test
+    void calibrationZeroesTheContentFreeTextAndShotsShareTheWindow() {
+        Gpt gpt = Bases.languageModel(model, base);
+        List<String> labels = List.of("blue", "red");
+        PromptClassifier calibrated = new PromptClassifier(gpt, model.tokenizer(), labels, "{text} It was", List.of(), true);
+        assertArrayEquals(new double[] {0, 0}, calibrated.scores(List.of(PromptClassifier.CONTENT_FREE))[0], 1e-9);
+        List<Example> shots = List.of(new Example("The cat sat on the mat.", "red"), new Example("A bird ran to the door.", "blue"));
+        PromptClassifier twoShot = new PromptClassifier(gpt, model.tokenizer(), labels, "{text} It was", shots, false);
+        String prompt = twoShot.prompt("My sister looked at the river.");
+        assertTrue(prompt.contains("The cat sat on the mat. It was red") && prompt.contains("A bird ran to the door. It was blue")
+                && prompt.endsWith("My sister looked at the river. It was"), prompt);
+        assertTrue(twoShot.textBudget() < calibrated.textBudget(), "shots take their share of the window");
+        assertEquals(0, PromptClassifier.shotsThatFit(Bases.languageModel(ModelFile.load(base), base), model.tokenizer(), labels,
+                "{text}" + " and so on".repeat(40), 4), "a template that fills the window leaves no room for shots");
+    }
+
+    @Test
+    void classifyByPromptingScoresATaskSplit() {
+        CliTest.Run r = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--prompt", "{text} It was", "--shots", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2-shot") && r.out().contains("colours, test split (4 texts): accuracy"), r.out());
+        CliTest.Run one = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--calibrate", "--text", "The dog sat by the mat.");
+        assertEquals(0, one.code(), one.err());
+        assertTrue(one.out().matches("(?s)(red|blue) +\\(blue 0\\.\\d{3}  red 0\\.\\d{3}\\).*"), one.out());
+        CliTest.Run noText = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--prompt", "no placeholder");
+        assertEquals(1, noText.code());
+        assertTrue(noText.err().contains("--prompt must contain {text}"), noText.err());
+    }
+}
