@@ -9,6 +9,7 @@ import tinyfm.comparison.Comparison;
 import tinyfm.finetuning.Classifier;
 import tinyfm.finetuning.FineTuneConfig;
 import tinyfm.data.Corpus;
+import tinyfm.data.Task;
 import tinyfm.model.GptConfig;
 import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.TrainingConfig;
@@ -103,6 +104,33 @@ public final class Lesson {
         @Override
         public void sampled(int step, String text) {
             samples.add(String.format("step %4d: %s%s", step, Pretrainer.SAMPLE_PROMPT, text.replace("\n", " / ")));
+        }
+    }
+
+    /**
+     * Prompted classification with the shipped base, no training: test accuracy on a bundled task with
+     * {@code shots} labelled examples in the prompt (smoke: the first 40 test texts).
+     */
+    public static tinyfm.finetuning.Metrics prompted(String task, int shots, boolean calibrate) {
+        Task t = Task.load(task);
+        tinyfm.prompting.PromptClassifier classifier = new tinyfm.prompting.PromptClassifier(Bases.languageModel(base(), basePath()),
+                base().tokenizer(), t.labels(), tinyfm.prompting.Prompts.defaultTemplate(task), tinyfm.prompting.Prompts.shots(t.train(), shots, SEED),
+                calibrate);
+        return classifier.evaluate(smoke() ? t.test().subList(0, 40) : t.test());
+    }
+
+    /** Where the committed scaling ladder lives: made by {@code tinyfm scale}, read by chapter 5. */
+    public static Path scaleResults() {
+        return Home.dir().resolve("docs").resolve("scale");
+    }
+
+    /** The committed ladder's rungs. */
+    public static List<tinyfm.scale.Ladder.Rung> scaleLadder() {
+        try {
+            return List.of(tinyfm.util.Json.GSON.fromJson(java.nio.file.Files.readString(scaleResults().resolve("ladder.json")),
+                    tinyfm.scale.Ladder.Rung[].class));
+        } catch (java.io.IOException e) {
+            throw new tinyfm.util.UserError(scaleResults().resolve("ladder.json") + ": cannot read: " + e.getMessage());
         }
     }
 }

@@ -97,7 +97,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 template, Prompts.shots(t.train(), shots, seed), calibrate);
         if (text != null) {
             double[] scores = classifier.scores(List.of(text))[0];
-            print(o, t.labels(), softmax(scores), text);
+            print(o, t.labels(), tinyfm.comparison.Softmax.inPlace(scores.clone()), text);
             return 0;
         }
         o.printf("Prompting (no training): %d-shot%s, each text cut to %d tokens. The prompt of the first %s example:%n%n%s%n%n",
@@ -114,19 +114,6 @@ final class ClassifyCommand implements Callable<Integer> {
 
     private static String indent(String s) {
         return "    " + s.replace("\n", "\n    ");
-    }
-
-    private static double[] softmax(double[] logLikelihoods) {
-        double max = java.util.Arrays.stream(logLikelihoods).max().orElse(0), sum = 0;
-        double[] p = new double[logLikelihoods.length];
-        for (int k = 0; k < p.length; k++) {
-            p[k] = Math.exp(logLikelihoods[k] - max);
-            sum += p[k];
-        }
-        for (int k = 0; k < p.length; k++) {
-            p[k] /= sum;
-        }
-        return p;
     }
 
     private static void print(PrintWriter o, List<String> labels, double[] p, String text) {

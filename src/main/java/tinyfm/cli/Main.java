@@ -26,6 +26,7 @@ import tinyfm.util.UserError;
             EvaluateCommand.class,
             ClassifyCommand.class,
             CompareCommand.class,
+            ScaleCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -80,7 +81,7 @@ public final class Main implements Runnable {
     }
 
     static int reportError(Exception e, PrintWriter err, boolean verbose) {
-        if (e instanceof UserError || e instanceof IllegalArgumentException) {
+        if (e instanceof UserError) { // anything else is a bug in tinyfm, not in the input
             err.println("tinyfm: error: " + e.getMessage());
         } else {
             err.println("tinyfm: internal error: " + e + " (run with --verbose for details)");

@@ -1,11 +1,11 @@
 package tinyfm.comparison;
 
-/** Scores to probabilities, as the two logistic regressions here (bag-of-words and the probe) need. */
-final class Softmax {
+/** Scores to probabilities: for the two logistic regressions (bag-of-words and the probe) and for prompted labels. */
+public final class Softmax {
     private Softmax() {}
 
     /** Replaces scores z by exp(z) / Σ exp(z), computed stably (the largest score is subtracted first). */
-    static double[] inPlace(double[] z) {
+    public static double[] inPlace(double[] z) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : z) {
             max = Math.max(max, v);

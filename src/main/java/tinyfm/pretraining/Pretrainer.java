@@ -59,6 +59,7 @@ public final class Pretrainer {
     private final Listener listener;
     private ModelFile parent;
     private String parentSha256;
+    private TokenData encoded;
 
     public Pretrainer(Corpus corpus, Tokenizer tokenizer, GptConfig modelConfig, TrainingConfig config,
                       Path checkpointFile, Listener listener) {
@@ -87,6 +88,12 @@ public final class Pretrainer {
         return this;
     }
 
+    /** Uses this corpus already encoded with the same tokenizer (a ladder of runs encodes it once). */
+    public Pretrainer withData(TokenData data) {
+        this.encoded = data;
+        return this;
+    }
+
     public static String corpusSha256(Corpus corpus) {
         StringBuilder all = new StringBuilder();
         for (Corpus.Document d : corpus.documents()) {
@@ -100,7 +107,7 @@ public final class Pretrainer {
      * With {@code resume}, continues exactly from the checkpoint: weights, optimiser, step and curve.
      */
     public Result run(boolean resume, Instant deadline, AtomicBoolean stopRequested) {
-        TokenData data = TokenData.encode(corpus, tokenizer, modelConfig.contextLength());
+        TokenData data = encoded != null ? encoded : TokenData.encode(corpus, tokenizer, modelConfig.contextLength());
         String corpusSha = corpusSha256(corpus);
         Gpt gpt = new Gpt(modelConfig);
         long trainable = gpt.parameters().count();

@@ -86,9 +86,10 @@ public final class Report {
         return parent != null && parent.has("train_seconds") ? seconds + parent.get("train_seconds").getAsDouble() : seconds;
     }
 
-    /** The methods that ran, in the table's order. */
+    /** The trained methods that ran, in the table's order (prompting has its own table). */
     static List<Method> methodsIn(List<Run> runs) {
-        return java.util.Arrays.stream(Method.values()).filter(m -> runs.stream().anyMatch(r -> r.method() == m)).toList();
+        return java.util.Arrays.stream(Method.values()).filter(m -> m != Method.PROMPT_ZERO && m != Method.PROMPT_FEW)
+                .filter(m -> runs.stream().anyMatch(r -> r.method() == m)).toList();
     }
 
     /** "+12.3 [+8.1, +16.5]" points, or the mean alone with a single seed. */

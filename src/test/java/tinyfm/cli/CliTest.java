@@ -26,6 +26,15 @@ public class CliTest {
     Path dir;
 
     @Test
+    void onlyAUserErrorIsReportedAsTheUsersMistake() {
+        StringWriter user = new StringWriter(), bug = new StringWriter();
+        assertEquals(1, Main.reportError(new tinyfm.util.UserError("corpus.txt: corpus is empty"), new PrintWriter(user), false));
+        assertEquals(1, Main.reportError(new IllegalArgumentException("gemm shapes do not match"), new PrintWriter(bug), false));
+        assertEquals("tinyfm: error: corpus.txt: corpus is empty", user.toString().strip());
+        assertTrue(bug.toString().startsWith("tinyfm: internal error: java.lang.IllegalArgumentException: gemm shapes do not match"), bug.toString());
+    }
+
+    @Test
     void everySubcommandAnswersHelpWithExitZero() {
         var subcommands = Main.commandLine().getSubcommands();
         assertTrue(subcommands.size() >= 12, "the command tree lists " + subcommands.keySet());

@@ -87,6 +87,20 @@ class FastEngineTest {
         }
     }
 
+    /** Plain products, every transpose, including the single row that decoding multiplies (a matrix-vector product). */
+    @Test
+    void productsMatchTheReferenceForEveryTransposeAndASingleRow() {
+        for (int m : new int[] {1, 5}) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    INDArray a = ta ? random(7, m) : random(m, 7), b = tb ? random(3, 7) : random(7, 3);
+                    same("matmul m=" + m + " " + ta + " " + tb, (e, x) -> { e.matmul(x[0], ta, x[1], tb, 0.5, 1, x[2]); return out(x[2]); },
+                            a, b, random(m, 3));
+                }
+            }
+        }
+    }
+
     /** Attention's products: batched over (sequence, head), on strided views of wider arrays, with each transpose it uses. */
     @Test
     void batchedProductsOnHeadViewsMatchTheReference() {

@@ -1,0 +1,152 @@
+package tinyfm.scale;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import tinyfm.base.ModelFile;
+import tinyfm.data.Corpus;
+import tinyfm.data.Task;
+import tinyfm.finetuning.Classifier;
+import tinyfm.finetuning.FineTuneConfig;
+import tinyfm.finetuning.FineTuner;
+import tinyfm.model.GptConfig;
+import tinyfm.pretraining.Pretrainer;
+import tinyfm.pretraining.TokenData;
+import tinyfm.pretraining.TrainingConfig;
+import tinyfm.prompting.PromptClassifier;
+import tinyfm.prompting.Prompts;
+import tinyfm.tokenizer.Tokenizer;
+
+/**
+ * Scale, measured at the bottom of the scale: a ladder of model sizes, each pretrained for several
+ * compute budgets on the same corpus with the same tokenizer. Each rung records the validation
+ * loss (bits per byte), the training compute, what fine-tuning gains over the same model from
+ * scratch on a downstream task, and zero-shot accuracy by prompting.
+ */
+public final class Ladder {
+    /** A model size: the small preset's window and vocabulary, narrower or shallower. */
+    public record Size(String name, int layers, int heads, int embed) {
+        GptConfig config(int vocab) {
+            return new GptConfig(vocab, GptConfig.SMALL.contextLength(), layers, heads, embed, 0.0);
+        }
+    }
+
+    public static final List<Size> SIZES = List.of(new Size("xs", 1, 2, 32), new Size("s", 2, 2, 64),
+            new Size("m", 3, 4, 96), new Size("l", 4, 4, 128));
+    public static final List<Integer> STEPS = List.of(150, 300, 600, 1200);
+    public static final List<Size> QUICK_SIZES = List.of(SIZES.get(0), SIZES.get(1), SIZES.get(3));
+    public static final List<Integer> QUICK_STEPS = List.of(100, 300);
+
+    /** What to run: sizes × steps, the downstream task and its label budget, the zero-shot task. */
+    public record Plan(List<Size> sizes, List<Integer> steps, String task, int labels, String zeroShotTask, long seed) {
+        public static Plan full(long seed) {
+            return new Plan(SIZES, STEPS, "topic", 100, "sentiment", seed);
+        }
+
+        public static Plan quick(long seed) {
+            return new Plan(QUICK_SIZES, QUICK_STEPS, "topic", 100, "sentiment", seed);
+        }
+    }
+
+    /** One rung: a size pretrained for a number of steps, and what it then does. */
+    public record Rung(String size, long parameters, long nonEmbeddingParameters, int steps, long tokens, double trainingFlops,
+                       double trainSeconds, double validationBitsPerByte, double fineTunedAccuracy, double scratchAccuracy,
+                       double zeroShotAccuracy) {
+        public double transferGain() {
+            return fineTunedAccuracy - scratchAccuracy;
+        }
+    }
+
+    private final Corpus corpus;
+    private final Tokenizer tokenizer;
+    private final Plan plan;
+
+    public Ladder(Corpus corpus, Tokenizer tokenizer, Plan plan) {
+        this.corpus = corpus;
+        this.tokenizer = tokenizer;
+        this.plan = plan;
+    }
+
+    public int runs() {
+        return plan.sizes().size() * plan.steps().size();
+    }
+
+    public List<Rung> run(Consumer<String> progress, Consumer<Rung> done) {
+        TokenData data = TokenData.encode(corpus, tokenizer, GptConfig.SMALL.contextLength());
+        Task task = Task.load(plan.task()), zeroShot = Task.load(plan.zeroShotTask());
+        List<Rung> rungs = new ArrayList<>();
+        for (Size size : plan.sizes()) {
+            GptConfig config = size.config(tokenizer.vocabSize());
+            double scratch = Double.NaN;
+            for (int steps : plan.steps()) {
+                progress.accept(String.format("%s (%,d parameters), %d steps: pretraining", size.name(), config.parameterCount(), steps));
+                TrainingConfig training = TrainingConfig.defaults(GptConfig.SMALL.batchSize(), steps, GptConfig.SMALL.learningRate(), plan.seed())
+                        .withValidation(steps, 32);
+                Pretrainer.Result r = new Pretrainer(corpus, tokenizer, config, training, null, new Pretrainer.Listener() {})
+                        .withData(data).run(false, null, new AtomicBoolean());
+                ModelFile base = r.base();
+                Path source = Path.of(size.name() + "-" + steps + ".tfm"); // named in messages only; nothing is written
+                progress.accept(String.format("%s, %d steps: fine-tuning on %s with %d labels", size.name(), steps, task.name(), plan.labels()));
+                double fineTuned = fineTune(base, source, task, false);
+                if (Double.isNaN(scratch)) { // the same size from scratch does not depend on pretraining: once per size
+                    scratch = fineTune(base, source, task, true);
+                }
+                double zero = new PromptClassifier(tinyfm.base.Bases.languageModel(base, source), tokenizer, zeroShot.labels(),
+                        Prompts.defaultTemplate(zeroShot.name()), List.of(), true).evaluate(zeroShot.test()).accuracy();
+                long tokens = (long) r.steps() * training.batchSize() * config.contextLength();
+                Rung rung = new Rung(size.name(), config.parameterCount(), nonEmbedding(config), r.steps(), tokens,
+                        config.trainingFlopsPerToken() * tokens, r.trainSeconds(), r.curve().get(r.curve().size() - 1).validationBitsPerByte(),
+                        fineTuned, scratch, zero);
+                rungs.add(rung);
+                done.accept(rung);
+            }
+        }
+        return rungs;
+    }
+
+    private double fineTune(ModelFile base, Path source, Task task, boolean fromScratch) {
+        FineTuneConfig config = new FineTuneConfig(FineTuneConfig.Mode.FULL, 7, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
+                FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, plan.labels(), Double.MAX_VALUE, 4, plan.seed());
+        return FineTuner.fineTune(base, source, task, config, Classifier.DEFAULT_READOUT, fromScratch, line -> {}).test().accuracy();
+    }
+
+    /** Parameters outside the embeddings, the N of Kaplan et al.'s laws. */
+    static long nonEmbedding(GptConfig c) {
+        return c.parameterCount() - (long) c.vocabSize() * c.embedDim() - (long) c.contextLength() * c.embedDim();
+    }
+
+    /** The least-squares line through (log x, log y): y ≈ a · x^slope. Returns {slope, a}. */
+    public static double[] powerLaw(List<Double> x, List<Double> y) {
+        int n = x.size();
+        double mx = 0, my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += Math.log(x.get(i)) / n;
+            my += Math.log(y.get(i)) / n;
+        }
+        double sxy = 0, sxx = 0;
+        for (int i = 0; i < n; i++) {
+            double dx = Math.log(x.get(i)) - mx;
+            sxy += dx * (Math.log(y.get(i)) - my);
+            sxx += dx * dx;
+        }
+        double slope = sxy / sxx;
+        return new double[] {slope, Math.exp(my - slope * mx)};
+    }
+
+    /** The compute-efficient frontier: for each compute, the lowest loss reached with at most that much. */
+    public static List<Rung> frontier(List<Rung> rungs) {
+        List<Rung> sorted = new ArrayList<>(rungs);
+        sorted.sort(java.util.Comparator.comparingDouble(Rung::trainingFlops));
+        List<Rung> out = new ArrayList<>();
+        double best = Double.POSITIVE_INFINITY;
+        for (Rung r : sorted) {
+            if (r.validationBitsPerByte() < best) {
+                best = r.validationBitsPerByte();
+                out.add(r);
+            }
+        }
+        return out;
+    }
+}
