@@ -23,7 +23,7 @@ import tinyfm.util.UserError;
         "For each rung: validation bits per byte, training FLOPs, the transfer gain (fine-tuned − scratch on topic, 100 labels)",
         "and zero-shot accuracy by prompting (sentiment). Writes ladder.json/.csv, report.md with the fitted power law, and charts."})
 final class ScaleCommand implements Callable<Integer> {
-    @Option(names = "--quick", description = "Three sizes × two budgets: about 12 minutes on 2 cores (the full ladder, 4 × 4, takes about an hour).")
+    @Option(names = "--quick", description = "Three sizes × two budgets: about 6 minutes on 2 cores (the full ladder, 4 × 4, about 28).")
     boolean quick;
 
     @Option(names = "--corpus", defaultValue = "broad", description = "Corpus for every rung. Default: ${DEFAULT-VALUE}.")
