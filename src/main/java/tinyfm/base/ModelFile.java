@@ -190,10 +190,10 @@ public record ModelFile(Kind kind, GptConfig config, Tokenizer tokenizer, INDArr
      * length the header declares, so a damaged header must be caught before it gets there.
      */
     private static INDArray readWeights(Path file, byte[] bytes, long parameterCount) {
-        if (parameterCount > Integer.MAX_VALUE / 8 || (bytes.length != serializedSize(DataType.FLOAT, parameterCount)
-                && bytes.length != serializedSize(DataType.DOUBLE, parameterCount))) {
+        long floatBytes = serializedSize(DataType.FLOAT, parameterCount);
+        if (parameterCount > Integer.MAX_VALUE / 8 || (bytes.length != floatBytes && bytes.length != serializedSize(DataType.DOUBLE, parameterCount))) {
             throw new UserError(file + ": corrupt model file (weights.nd4j holds " + bytes.length + " bytes; the config's "
-                    + parameterCount + " float weights need " + serializedSize(DataType.FLOAT, parameterCount) + ")");
+                    + parameterCount + " float weights need " + floatBytes + ")");
         }
         INDArray weights = readArray(bytes);
         if (weights.length() != parameterCount || !weights.dataType().isFPType()) {

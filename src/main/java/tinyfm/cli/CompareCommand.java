@@ -14,6 +14,7 @@ import tinyfm.comparison.Comparison;
 import tinyfm.comparison.ComparisonJournal;
 import tinyfm.report.Report;
 import tinyfm.util.OutputLock;
+import tinyfm.util.ShutdownHooks;
 import tinyfm.util.UserError;
 
 @Command(name = "compare", sortOptions = false, description = {
@@ -107,21 +108,16 @@ final class CompareCommand implements Callable<Integer> {
             o.printf("Resuming: %d runs already in %s are kept.%n", journal.runsDone(), out.resolve(ComparisonJournal.FILE));
         }
         ComparisonProgress progress = new ComparisonProgress(o, "compare", "runs", true);
-        Thread interrupted = new Thread(() -> {
+        Thread interrupted = ShutdownHooks.add(() -> {
             o.printf("%nInterrupted: %d of %d runs are kept in %s; rerun the same command with --resume to continue.%n",
                     journal.runsDone(), progress.total(), out.resolve(ComparisonJournal.FILE));
             o.flush();
         });
-        Runtime.getRuntime().addShutdownHook(interrupted);
         List<Comparison.Run> runs;
         try {
             runs = new Comparison(baseFile, base, plan).run(progress, journal);
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(interrupted);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook reports the interruption
-            }
+            ShutdownHooks.remove(interrupted);
         }
         progress.finish();
         double pretrainSeconds = Report.pretrainSeconds(baseFile.provenance());

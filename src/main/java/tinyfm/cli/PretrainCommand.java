@@ -18,6 +18,7 @@ import tinyfm.pretraining.TrainingConfig;
 import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.OutputLock;
+import tinyfm.util.ShutdownHooks;
 import tinyfm.util.UserError;
 
 @Command(name = "pretrain", sortOptions = false, description = {
@@ -135,7 +136,7 @@ final class PretrainCommand implements Callable<Integer> {
 
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Thread hook = ShutdownHooks.add(() -> {
             stop.set(true);
             try {
                 finished.await(120, TimeUnit.SECONDS); // let the loop write its checkpoint
@@ -143,7 +144,6 @@ final class PretrainCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         });
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
             PretrainProgress progress = new PretrainProgress(o, training.steps());
             Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress);
@@ -166,11 +166,7 @@ final class PretrainCommand implements Callable<Integer> {
             return 0;
         } finally {
             finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // already shutting down
-            }
+            ShutdownHooks.remove(hook);
         }
     }
 

@@ -68,9 +68,7 @@ final class ScaleCommand implements Callable<Integer> {
             var m = Provenance.machine();
             String machine = m.get("cores").getAsInt() + " cores, " + m.get("cpu").getAsString();
             List<String> charts = ScaleReport.write(out, rungs, command, machine);
-            List<Ladder.Rung> frontier = Ladder.frontier(rungs);
-            double[] fit = Ladder.powerLaw(frontier.stream().map(Ladder.Rung::trainingFlops).toList(),
-                    frontier.stream().map(Ladder.Rung::validationBitsPerByte).toList());
+            double[] fit = Ladder.frontierFit(rungs);
             o.printf(Locale.ROOT, "%nLoss falls as C^%.3f on the compute-efficient frontier (Kaplan et al. 2020: C^%.3f; Hoffmann et al. 2022: about C^%.3f "
                     + "for the reducible loss); report.md says why a toy ladder's slope is steeper.%n", fit[0], ScaleReport.KAPLAN_COMPUTE_SLOPE,
                     ScaleReport.HOFFMANN_REDUCIBLE_SLOPE);

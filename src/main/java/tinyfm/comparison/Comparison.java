@@ -170,7 +170,7 @@ public final class Comparison {
                 cells.add(new Planned(task, new Cell(task.name(), "0", 1), true));
             }
             int shots = plan.methods().contains(Method.PROMPT_FEW) ? tinyfm.prompting.PromptClassifier.shotsThatFit(
-                    Bases.languageModel(base, basePath), base.tokenizer(), task.labels(), tinyfm.prompting.Prompts.defaultTemplate(task.name()), SHOTS) : 0;
+                    base.config().contextLength(), base.tokenizer(), task.labels(), tinyfm.prompting.Prompts.defaultTemplate(task.name()), SHOTS) : 0;
             for (int seed = 1; shots > 0 && seed <= plan.seeds(); seed++) {
                 cells.add(new Planned(task, new Cell(task.name(), String.valueOf(shots), seed), true));
             }

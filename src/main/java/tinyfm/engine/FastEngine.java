@@ -33,6 +33,7 @@ public final class FastEngine implements Engine {
     private final Map<INDArray, FloatBuffer> buffers = new IdentityHashMap<>();
     private final Map<INDArray, Map<Long, INDArray>> headViews = new IdentityHashMap<>();
     private final ReferenceEngine reference = new ReferenceEngine(DataType.FLOAT);
+    private final float[][] vectors = new float[2][]; // LayerNorm's gain and bias, read as Java arrays
     private int next;
 
     @Override
@@ -382,8 +383,6 @@ public final class FastEngine implements Engine {
         }
         return losses;
     }
-
-    private final float[][] vectors = new float[2][];
 
     /** A vector's current values in one of two reused Java arrays (toFloatVector costs tens of microseconds). */
     private float[] values(INDArray vector, int which) {

@@ -38,39 +38,52 @@ public final class PromptClassifier {
     private double[] prior;
 
     public PromptClassifier(Gpt gpt, Tokenizer tokenizer, List<String> labels, String template, List<Example> shots, boolean calibrate) {
-        int at = template.indexOf(TEXT);
-        if (at < 0) {
-            throw new UserError("--prompt must contain " + TEXT + " where the text goes, for example \"Review: {text} Sentiment:\"");
-        }
+        Layout layout = Layout.of(tokenizer, labels, template);
         this.gpt = gpt;
         this.tokenizer = tokenizer;
         this.labels = List.copyOf(labels);
-        this.prefix = tokenizer.encode(template.substring(0, at));
-        this.suffix = tokenizer.encode(template.substring(at + TEXT.length()));
-        this.separator = tokenizer.encode("\n\n");
-        for (String label : labels) {
-            labelTokens.add(tokenizer.encode(" " + label));
-        }
+        this.prefix = layout.prefix();
+        this.suffix = layout.suffix();
+        this.separator = layout.separator();
+        this.labelTokens.addAll(layout.labels());
         this.shots = List.copyOf(shots);
         this.calibrate = calibrate;
-        int longestLabel = labelTokens.stream().mapToInt(a -> a.length).max().orElse(1);
-        int fixed = (shots.size() + 1) * (prefix.length + suffix.length) + shots.size() * (longestLabel + separator.length) + longestLabel + 1;
-        this.textBudget = (gpt.config().contextLength() - fixed) / (shots.size() + 1);
-        if (textBudget < 4) {
+        this.textBudget = layout.textBudget(gpt.config().contextLength(), shots.size());
+        if (textBudget < MIN_TEXT_TOKENS) {
             throw new UserError(shots.size() + " shots do not fit the " + gpt.config().contextLength()
                     + "-token window with this prompt; use fewer --shots or a shorter --prompt");
         }
         this.scorer = new Scorer(gpt);
     }
 
-    /** The most shots (up to {@code wanted}) that leave every text at least a few tokens of this model's window. */
-    public static int shotsThatFit(Gpt gpt, Tokenizer tokenizer, List<String> labels, String template, int wanted) {
+    /** Each text keeps at least this many tokens of the window, or the prompt does not fit. */
+    private static final int MIN_TEXT_TOKENS = 4;
+
+    /** The template's pieces and the labels' words as tokens: what the window must hold besides the texts. */
+    private record Layout(int[] prefix, int[] suffix, int[] separator, List<int[]> labels) {
+        static Layout of(Tokenizer tokenizer, List<String> labels, String template) {
+            int at = template.indexOf(TEXT);
+            if (at < 0) {
+                throw new UserError("--prompt must contain " + TEXT + " where the text goes, for example \"Review: {text} Sentiment:\"");
+            }
+            return new Layout(tokenizer.encode(template.substring(0, at)), tokenizer.encode(template.substring(at + TEXT.length())),
+                    tokenizer.encode("\n\n"), labels.stream().map(label -> tokenizer.encode(" " + label)).toList());
+        }
+
+        /** Tokens left for each text when the window holds the start token, {@code shots} labelled examples and the query. */
+        int textBudget(int window, int shots) {
+            int longestLabel = labels.stream().mapToInt(a -> a.length).max().orElse(1);
+            int fixed = (shots + 1) * (prefix.length + suffix.length) + shots * (longestLabel + separator.length) + longestLabel + 1;
+            return (window - fixed) / (shots + 1);
+        }
+    }
+
+    /** The most shots (up to {@code wanted}) that leave every text at least a few tokens of a window this long. */
+    public static int shotsThatFit(int window, Tokenizer tokenizer, List<String> labels, String template, int wanted) {
+        Layout layout = Layout.of(tokenizer, labels, template);
         for (int k = wanted; k > 0; k--) {
-            try {
-                new PromptClassifier(gpt, tokenizer, labels, template, java.util.Collections.nCopies(k, new Example("x", labels.get(0))), false);
+            if (layout.textBudget(window, k) >= MIN_TEXT_TOKENS) {
                 return k;
-            } catch (UserError tooMany) {
-                // try fewer
             }
         }
         return 0;

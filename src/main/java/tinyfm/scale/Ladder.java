@@ -135,6 +135,13 @@ public final class Ladder {
         return new double[] {slope, Math.exp(my - slope * mx)};
     }
 
+    /** The power law of validation loss against training compute, fitted on the frontier: {slope, a}, or NaNs below two points. */
+    public static double[] frontierFit(List<Rung> rungs) {
+        List<Rung> frontier = frontier(rungs);
+        return frontier.size() < 2 ? new double[] {Double.NaN, Double.NaN}
+                : powerLaw(frontier.stream().map(Rung::trainingFlops).toList(), frontier.stream().map(Rung::validationBitsPerByte).toList());
+    }
+
     /** The compute-efficient frontier: for each compute, the lowest loss reached with at most that much. */
     public static List<Rung> frontier(List<Rung> rungs) {
         List<Rung> sorted = new ArrayList<>(rungs);

@@ -33,8 +33,7 @@ public final class ScaleReport {
         }
         AtomicFiles.writeString(dir.resolve("ladder.csv"), csv.toString());
         List<Ladder.Rung> frontier = Ladder.frontier(rungs);
-        double[] fit = frontier.size() >= 2 ? Ladder.powerLaw(frontier.stream().map(Ladder.Rung::trainingFlops).toList(),
-                frontier.stream().map(Ladder.Rung::validationBitsPerByte).toList()) : new double[] {Double.NaN, Double.NaN};
+        double[] fit = Ladder.frontierFit(rungs);
         Charts.save(lossAgainstCompute(rungs, frontier, fit), dir, "loss-vs-compute");
         Charts.save(bySize(rungs, "Loss against parameters", "parameters (log scale)", "validation bits per byte", true,
                 Ladder.Rung::parameters, Ladder.Rung::validationBitsPerByte), dir, "loss-vs-parameters");

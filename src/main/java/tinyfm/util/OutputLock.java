@@ -18,8 +18,7 @@ public final class OutputLock implements AutoCloseable {
 
     private OutputLock(Path lock) {
         this.lock = lock;
-        this.cleanup = new Thread(this::delete, "tinyfm-unlock");
-        Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C and kill end through System.exit too
+        this.cleanup = ShutdownHooks.add(this::delete); // Ctrl-C and kill end through System.exit too
     }
 
     public static Path lockFile(Path out) {
@@ -87,10 +86,6 @@ public final class OutputLock implements AutoCloseable {
     @Override
     public void close() {
         delete();
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or about to; it deletes the same file
-        }
+        ShutdownHooks.remove(cleanup);
     }
 }

@@ -80,7 +80,7 @@ class PromptingTest {
         assertTrue(prompt.contains("The cat sat on the mat. It was red") && prompt.contains("A bird ran to the door. It was blue")
                 && prompt.endsWith("My sister looked at the river. It was"), prompt);
         assertTrue(twoShot.textBudget() < calibrated.textBudget(), "shots take their share of the window");
-        assertEquals(0, PromptClassifier.shotsThatFit(Bases.languageModel(ModelFile.load(base), base), model.tokenizer(), labels,
+        assertEquals(0, PromptClassifier.shotsThatFit(model.config().contextLength(), model.tokenizer(), labels,
                 "{text}" + " and so on".repeat(40), 4), "a template that fills the window leaves no room for shots");
     }
 
