@@ -32,7 +32,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!t.labels().equals(m.labels())) {
             throw new UserError(model + ": was trained on labels " + m.labels() + " but task " + t.name() + " has " + t.labels());
         }
-        Metrics metrics = FineTuner.evaluate(m.classifier(), m.tokenizer(), m.labels(), t.split(split));
+        Metrics metrics = m.classifier().evaluate(m.tokenizer(), m.labels(), t.split(split));
         var o = spec.commandLine().getOut();
         o.printf("%s on %s/%s (%d examples): accuracy %.1f%%, macro-F1 %.3f%n%n", model, t.name(), split, metrics.total(),
                 100 * metrics.accuracy(), metrics.macroF1());

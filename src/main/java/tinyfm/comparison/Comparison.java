@@ -228,7 +228,7 @@ public final class Comparison {
 
     /** The linear probe; its time counts the fit and the forward passes over its own training examples. */
     private static Run probe(Task task, int budget, int seed, ProbeFeatures features) {
-        List<Example> subset = FineTuner.stratifiedSubset(task.train(), budget, seed);
+        List<Example> subset = Task.stratifiedSubset(task.train(), budget, seed);
         long t0 = System.nanoTime();
         Probe probe = new Probe(task.labels());
         probe.train(subset, task.validation(), features.features());
@@ -239,7 +239,7 @@ public final class Comparison {
     }
 
     private Run train(Task task, int budget, int seed, Method method) {
-        List<Example> subset = FineTuner.stratifiedSubset(task.train(), budget, seed);
+        List<Example> subset = Task.stratifiedSubset(task.train(), budget, seed);
         String labels = labelName(budget);
         if (method == Method.BAG_OF_WORDS) {
             long t0 = System.nanoTime();

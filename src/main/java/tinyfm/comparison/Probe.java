@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import tinyfm.data.Example;
-import tinyfm.finetuning.FineTuner;
+import tinyfm.finetuning.Batches;
 import tinyfm.finetuning.Metrics;
 import tinyfm.model.Gpt;
 import tinyfm.tokenizer.Tokenizer;
@@ -38,8 +38,8 @@ public final class Probe {
         Map<Example, double[]> out = new IdentityHashMap<>();
         for (int start = 0; start < examples.size(); start += BATCH) {
             List<Example> part = examples.subList(start, Math.min(examples.size(), start + BATCH));
-            List<int[]> encoded = part.stream().map(e -> FineTuner.encode(tokenizer, e.text(), context)).toList();
-            var batch = FineTuner.batch(encoded, null, tokenizer, context);
+            List<int[]> encoded = part.stream().map(e -> Batches.encode(tokenizer, e.text(), context)).toList();
+            var batch = Batches.of(encoded, null, tokenizer, context);
             INDArray hidden = base.forwardHidden(batch.tokens(), batch.batch(), batch.time(), false);
             int c = (int) hidden.columns();
             float[] h = hidden.dup('c').data().asFloat(); // [B·T, C] in one bulk copy

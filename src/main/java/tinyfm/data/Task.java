@@ -7,8 +7,10 @@ import com.google.gson.JsonSyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import tinyfm.util.Home;
@@ -53,6 +55,34 @@ public record Task(String name, Path dir, List<String> labels,
 
     public int labelIndex(String label) {
         return labels.indexOf(label);
+    }
+
+    /** A stratified, deterministic subset of n examples: each label keeps its share, drawn in seeded order. */
+    public static List<Example> stratifiedSubset(List<Example> examples, int n, long seed) {
+        if (n < 0 || n >= examples.size()) {
+            return examples;
+        }
+        Map<String, List<Example>> byLabel = new TreeMap<>();
+        examples.forEach(e -> byLabel.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e));
+        SplittableRandom random = new SplittableRandom(seed);
+        List<List<Example>> queues = new ArrayList<>();
+        for (List<Example> group : byLabel.values()) {
+            List<Example> shuffled = new ArrayList<>(group);
+            for (int i = shuffled.size() - 1; i > 0; i--) {
+                Collections.swap(shuffled, i, random.nextInt(i + 1));
+            }
+            queues.add(shuffled);
+        }
+        List<Example> out = new ArrayList<>();
+        int[] taken = new int[queues.size()];
+        while (out.size() < n) { // round robin keeps the labels balanced as far as the data allows
+            for (int k = 0; k < queues.size() && out.size() < n; k++) {
+                if (taken[k] < queues.get(k).size()) {
+                    out.add(queues.get(k).get(taken[k]++));
+                }
+            }
+        }
+        return out;
     }
 
     /** Examples per label, in label order. */

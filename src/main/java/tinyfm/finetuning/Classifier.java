@@ -1,10 +1,13 @@
 package tinyfm.finetuning;
 
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
+import tinyfm.data.Example;
 import tinyfm.model.Gpt;
 import tinyfm.model.Parameters;
+import tinyfm.tokenizer.Tokenizer;
 
 /**
  * A pretrained body with a new classification head: the language model's head (next-token scores)
@@ -71,10 +74,25 @@ public final class Classifier {
     }
 
     /** The class probabilities for one text: what {@code tinyfm classify} prints. */
-    public double[] classify(tinyfm.tokenizer.Tokenizer tokenizer, String text) {
+    public double[] classify(Tokenizer tokenizer, String text) {
         int context = body.config().contextLength();
-        Batch one = FineTuner.batch(java.util.List.of(FineTuner.encode(tokenizer, text, context)), null, tokenizer, context);
+        Batch one = Batches.of(List.of(Batches.encode(tokenizer, text, context)), null, tokenizer, context);
         return forward(one, false, false, false).probabilities().getRow(0).toDoubleVector();
+    }
+
+    /** Predicts every example (in batches, no dropout) and scores the predictions. */
+    public Metrics evaluate(Tokenizer tokenizer, List<String> labels, List<Example> examples) {
+        int context = body.config().contextLength();
+        List<int[]> encoded = examples.stream().map(e -> Batches.encode(tokenizer, e.text(), context)).toList();
+        int[] truth = examples.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
+        int[] predicted = new int[examples.size()];
+        for (int[] part : Batches.inOrderOfLength(encoded, 32)) {
+            INDArray probs = forward(Batches.select(part, encoded, null, tokenizer, context), false, false, false).probabilities();
+            for (int i = 0; i < part.length; i++) {
+                predicted[part[i]] = probs.getRow(i).argMax().getInt(0);
+            }
+        }
+        return Metrics.of(labels, truth, predicted);
     }
 
     /** A batch of encoded examples, right-padded; {@code last[b]} is the position of example b's end-of-text token. */

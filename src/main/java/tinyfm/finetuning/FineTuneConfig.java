@@ -1,5 +1,6 @@
 package tinyfm.finetuning;
 
+import tinyfm.model.Gpt;
 import tinyfm.util.UserError;
 
 /**
@@ -41,6 +42,17 @@ public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLe
         if (!(budgetSeconds > 0)) {
             throw new UserError("the time budget must be > 0 seconds, got " + budgetSeconds);
         }
+    }
+
+    /** Where the trainable suffix of the body starts in this epoch: all of it, none, or the top blocks. */
+    public long trainableFrom(Gpt body, int epoch) {
+        long size = body.parameters().count();
+        int layers = body.config().layers();
+        return switch (mode) {
+            case FULL -> 0;
+            case HEAD -> size;
+            case UNFREEZE -> epoch > layers ? 0 : body.parameters().offsetOf("block." + (layers - epoch) + ".");
+        };
     }
 
     public static FineTuneConfig of(Mode mode, int epochs, double lr, int labels, long seed) {

@@ -1,15 +1,13 @@
 package tinyfm.pretraining;
 
-import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nd4j.linalg.factory.Nd4j;
-import tinyfm.base.Checkpoint;
 import tinyfm.base.ModelFile;
 import tinyfm.base.Provenance;
 import tinyfm.data.Corpus;
@@ -18,8 +16,6 @@ import tinyfm.generation.Sampling;
 import tinyfm.model.Gpt;
 import tinyfm.model.GptConfig;
 import tinyfm.tokenizer.Tokenizer;
-import tinyfm.util.Json;
-import tinyfm.util.Sha256;
 import tinyfm.util.UserError;
 
 /**
@@ -94,177 +90,97 @@ public final class Pretrainer {
         return this;
     }
 
-    public static String corpusSha256(Corpus corpus) {
-        StringBuilder all = new StringBuilder();
-        for (Corpus.Document d : corpus.documents()) {
-            all.append(d.name()).append('\0').append(d.text()).append('\0');
-        }
-        return Sha256.of(all.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
     /**
      * Trains until the last step, the deadline, or a stop request (Ctrl-C), whichever comes first.
      * With {@code resume}, continues exactly from the checkpoint: weights, optimiser, step and curve.
      */
     public Result run(boolean resume, Instant deadline, AtomicBoolean stopRequested) {
         TokenData data = encoded != null ? encoded : TokenData.encode(corpus, tokenizer, modelConfig.contextLength());
-        String corpusSha = corpusSha256(corpus);
+        RunRecord record = new RunRecord(corpus, data, tokenizer, modelConfig, config,
+                parent == null ? null : Provenance.parent(parent, parentSha256));
         Gpt gpt = new Gpt(modelConfig);
-        long trainable = gpt.parameters().count();
         AdamW adam = new AdamW(gpt.parameters().values(), gpt.parameters().grads(), gpt.parameters().decayMask(),
-                0, trainable, config.beta1(), config.beta2(), config.weightDecay());
-        int step = 0;
-        double trainSeconds = 0;
-        List<Point> curve = new java.util.ArrayList<>();
-        if (resume) {
-            Restored r = restore(gpt, adam, corpusSha);
-            step = r.step;
-            trainSeconds = r.trainSeconds;
-            curve.addAll(r.curve);
-        } else if (parent != null) {
-            gpt.parameters().values().assign(parent.weights());
-            double[] before = evaluate(gpt, data); // the curve starts where the parent stands on the new text
-            curve.add(new Point(0, 0, Double.NaN, before[0], before[1]));
-        } else {
-            gpt.parameters().initialize(config.seed());
-        }
-        int time = modelConfig.contextLength(), batch = config.batchSize();
-        listener.started(step, config.steps(), batch * time, resume);
-        double smoothed = Double.NaN, lastLoss = Double.NaN;
+                0, gpt.parameters().count(), config.beta1(), config.beta2(), config.weightDecay());
+        RunRecord.Progress start = start(gpt, adam, data, record, resume);
+        int step = start.step(), batch = config.batchSize(), time = modelConfig.contextLength();
+        double trainSeconds = start.trainSeconds(), smoothed = Double.NaN;
+        List<Point> curve = new ArrayList<>(start.curve());
         long tokensTimed = 0;
         double secondsTimed = 0;
+        listener.started(step, config.steps(), batch * time, resume);
         boolean stopped = false;
         while (step < config.steps()) {
             if (stopRequested.get() || (deadline != null && Instant.now().isAfter(deadline))) {
                 stopped = true;
                 break;
             }
-            long start = System.nanoTime();
+            long t0 = System.nanoTime();
             TokenData.Batch b = data.trainBatch(config.seed(), step, batch, time);
             Nd4j.getRandom().setSeed(config.seed() * 31 + step); // dropout masks, reproducible per step
             gpt.zeroGradients();
-            double[] losses = gpt.languageModelLoss(b.inputs(), b.targets(), batch, time, true, true);
+            double loss = Arrays.stream(gpt.languageModelLoss(b.inputs(), b.targets(), batch, time, true, true)).average().orElseThrow();
             double lr = config.learningRateAt(step);
             AdamW.clipAndStep(config.gradClip(), new AdamW.Part(adam, lr));
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - t0) / 1e9;
             trainSeconds += seconds;
             step++;
-            lastLoss = Arrays.stream(losses).average().orElseThrow();
-            smoothed = Double.isNaN(smoothed) ? lastLoss : 0.9 * smoothed + 0.1 * lastLoss;
+            smoothed = Double.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
             if (step > 1 || resume) { // the first step includes one-off warm-up; leave it out of the speed
                 tokensTimed += (long) batch * time;
                 secondsTimed += seconds;
             }
-            listener.stepped(step, smoothed, lr, secondsTimed > 0 ? tokensTimed / secondsTimed : 0);
-            if (!Double.isFinite(lastLoss)) {
-                throw new UserError("the loss diverged (" + lastLoss + ") at step " + step + "; try a lower --lr");
+            listener.stepped(step, smoothed, lr, tokensTimed / Math.max(secondsTimed, 1e-9));
+            if (!Double.isFinite(loss)) {
+                throw new UserError("the loss diverged (" + loss + ") at step " + step + "; try a lower --lr");
             }
             if (step % config.evalEvery() == 0 || step == config.steps()) {
-                double[] val = evaluate(gpt, data);
-                curve.add(new Point(step, trainSeconds, smoothed, val[0], val[1]));
-                listener.evaluated(step, val[0], val[1]);
+                curve.add(validate(gpt, data, step, trainSeconds, smoothed));
                 listener.sampled(step, sample(gpt));
             }
             if (checkpointFile != null && step % config.checkpointEvery() == 0 && step < config.steps()) {
-                saveCheckpoint(gpt, adam, step, trainSeconds, curve, corpusSha, data);
-                listener.checkpointed(step, checkpointFile);
+                checkpoint(record, gpt, adam, new RunRecord.Progress(step, trainSeconds, curve));
             }
         }
         if (stopped && checkpointFile != null && step > 0) {
-            saveCheckpoint(gpt, adam, step, trainSeconds, curve, corpusSha, data);
-            listener.checkpointed(step, checkpointFile);
+            checkpoint(record, gpt, adam, new RunRecord.Progress(step, trainSeconds, curve));
         }
         if (curve.isEmpty() || curve.get(curve.size() - 1).step() != step) {
-            double[] val = evaluate(gpt, data);
-            curve.add(new Point(step, trainSeconds, Double.isNaN(smoothed) ? val[0] : smoothed, val[0], val[1]));
-            listener.evaluated(step, val[0], val[1]);
+            curve.add(validate(gpt, data, step, trainSeconds, smoothed));
         }
-        double tokensPerSecond = secondsTimed > 0 ? tokensTimed / secondsTimed : 0;
-        JsonObject provenance = provenance(step, trainSeconds, tokensPerSecond, curve, corpusSha, data, !stopped);
+        RunRecord.Progress end = new RunRecord.Progress(step, trainSeconds, List.copyOf(curve));
+        double tokensPerSecond = tokensTimed / Math.max(secondsTimed, 1e-9);
         ModelFile base = new ModelFile(ModelFile.Kind.BASE, modelConfig, tokenizer, gpt.parameters().values().dup(),
-                provenance, Map.of());
-        return new Result(gpt, base, step, !stopped, trainSeconds, tokensPerSecond, List.copyOf(curve));
+                record.provenance(end, tokensPerSecond, !stopped), Map.of());
+        return new Result(gpt, base, step, !stopped, trainSeconds, tokensPerSecond, end.curve());
     }
 
-    /** Validation loss (nats per token) and bits per UTF-8 byte, on the same fixed windows every time. */
-    public double[] evaluate(Gpt gpt, TokenData data) {
-        double nats = 0;
-        long tokens = 0, bytes = 0;
-        for (TokenData.Batch b : data.validationBatches(config.evalWindows(), config.batchSize(), modelConfig.contextLength())) {
-            double[] losses = gpt.languageModelLoss(b.inputs(), b.targets(), b.batch(), b.time(), false, false);
-            for (int i = 0; i < losses.length; i++) {
-                nats += losses[i];
-                bytes += tokenizer.byteLength(b.targets()[i]);
-            }
-            tokens += losses.length;
+    /** Random weights, a parent base's weights, or exactly where the checkpoint left off. */
+    private RunRecord.Progress start(Gpt gpt, AdamW adam, TokenData data, RunRecord record, boolean resume) {
+        if (resume) {
+            return record.restore(checkpointFile, gpt, adam);
         }
-        return new double[] {nats / tokens, nats / Math.log(2) / Math.max(1, bytes)};
+        if (parent == null) {
+            gpt.parameters().initialize(config.seed());
+            return new RunRecord.Progress(0, 0, List.of());
+        }
+        gpt.parameters().values().assign(parent.weights());
+        // the curve starts where the parent stands on the new text
+        Validation before = Validation.measure(gpt, data, tokenizer, config.evalWindows(), config.batchSize());
+        return new RunRecord.Progress(0, 0, List.of(new Point(0, 0, Double.NaN, before.loss(), before.bitsPerByte())));
+    }
+
+    private Point validate(Gpt gpt, TokenData data, int step, double trainSeconds, double smoothedLoss) {
+        Validation v = Validation.measure(gpt, data, tokenizer, config.evalWindows(), config.batchSize());
+        listener.evaluated(step, v.loss(), v.bitsPerByte());
+        return new Point(step, trainSeconds, Double.isNaN(smoothedLoss) ? v.loss() : smoothedLoss, v.loss(), v.bitsPerByte());
+    }
+
+    private void checkpoint(RunRecord record, Gpt gpt, AdamW adam, RunRecord.Progress progress) {
+        record.saveCheckpoint(checkpointFile, gpt, adam, progress);
+        listener.checkpointed(progress.step(), checkpointFile);
     }
 
     private String sample(Gpt gpt) {
         return new Generator(gpt, tokenizer).generate(SAMPLE_PROMPT, SAMPLE_TOKENS, new Sampling(0.8, 40, config.seed()), s -> {});
-    }
-
-    private JsonObject provenance(int step, double trainSeconds, double tokensPerSecond, List<Point> curve,
-                                  String corpusSha, TokenData data, boolean completed) {
-        Point last = curve.get(curve.size() - 1);
-        JsonObject p = new JsonObject();
-        Provenance.corpus(p, corpus, corpusSha);
-        p.addProperty("train_tokens", data.train().length);
-        p.addProperty("validation_tokens", data.validation().length);
-        p.addProperty("bytes_per_token", (double) data.trainBytes() / data.train().length);
-        p.addProperty("tokenizer", tokenizer.kind() + "-" + tokenizer.vocabSize());
-        p.addProperty("steps", step);
-        p.addProperty("planned_steps", config.steps());
-        p.addProperty("completed", completed);
-        p.addProperty("tokens_seen", (long) step * config.batchSize() * modelConfig.contextLength());
-        p.addProperty("parameters", modelConfig.parameterCount());
-        p.addProperty("final_train_loss", last.trainLoss());
-        p.addProperty("final_validation_loss", last.validationLoss());
-        p.addProperty("final_validation_bits_per_byte", last.validationBitsPerByte());
-        p.addProperty("train_seconds", trainSeconds);
-        p.addProperty("tokens_per_second", tokensPerSecond);
-        p.addProperty("seed", config.seed());
-        p.addProperty("created", Instant.now().toString());
-        p.add("training", Json.GSON.toJsonTree(config));
-        p.add("machine", Provenance.machine());
-        p.add("curve", Json.GSON.toJsonTree(curve));
-        if (parent != null) {
-            p.add("parent", Provenance.parent(parent, parentSha256));
-        }
-        return p;
-    }
-
-    private void saveCheckpoint(Gpt gpt, AdamW adam, int step, double trainSeconds, List<Point> curve,
-                                String corpusSha, TokenData data) {
-        JsonObject state = new JsonObject();
-        state.addProperty("step", step);
-        state.addProperty("adam_steps", adam.stepCount());
-        state.addProperty("train_seconds", trainSeconds);
-        state.addProperty("corpus_sha256", corpusSha);
-        state.add("training", Json.GSON.toJsonTree(config));
-        state.add("curve", Json.GSON.toJsonTree(curve));
-        JsonObject provenance = provenance(step, trainSeconds, 0, curve.isEmpty()
-                ? List.of(new Point(step, trainSeconds, Double.NaN, Double.NaN, Double.NaN)) : curve, corpusSha, data, false);
-        Checkpoint.save(checkpointFile, modelConfig, tokenizer, gpt.parameters().values(), provenance, state, adam.state()[0], adam.state()[1]);
-    }
-
-    private record Restored(int step, double trainSeconds, List<Point> curve) {}
-
-    private Restored restore(Gpt gpt, AdamW adam, String corpusSha) {
-        Checkpoint ckpt = Checkpoint.load(checkpointFile, modelConfig);
-        JsonObject state = ckpt.state();
-        TrainingConfig saved = Json.GSON.fromJson(state.get("training"), TrainingConfig.class);
-        if (!saved.equals(config)) {
-            throw new UserError(checkpointFile + ": checkpoint was made with training settings " + saved
-                    + "; resume with the same options (or start afresh without --resume)");
-        }
-        if (!state.get("corpus_sha256").getAsString().equals(corpusSha)) {
-            throw new UserError(checkpointFile + ": checkpoint was made on a different corpus; resume with the same --corpus");
-        }
-        gpt.parameters().values().assign(ckpt.model().weights());
-        adam.restore(ckpt.firstMoments(), ckpt.secondMoments(), state.get("adam_steps").getAsLong());
-        Point[] curve = Json.GSON.fromJson(state.get("curve"), Point[].class);
-        return new Restored(state.get("step").getAsInt(), state.get("train_seconds").getAsDouble(), List.of(curve));
     }
 }

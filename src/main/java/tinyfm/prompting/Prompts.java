@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import tinyfm.data.Example;
-import tinyfm.finetuning.FineTuner;
+import tinyfm.data.Task;
 
 /** Prompt templates for the bundled tasks, and the labelled examples a K-shot prompt shows. */
 public final class Prompts {
@@ -26,7 +26,7 @@ public final class Prompts {
         if (k == 0) {
             return List.of();
         }
-        List<Example> shots = new ArrayList<>(FineTuner.stratifiedSubset(pool, k, seed));
+        List<Example> shots = new ArrayList<>(Task.stratifiedSubset(pool, k, seed));
         Collections.shuffle(shots, new Random(seed)); // not label after label: the last shot's label would bias the answer
         return shots;
     }

@@ -45,7 +45,7 @@ class FineTunerTest {
             c.head().initialize(2);
             c.head().values().muli(20);
             // two texts of different lengths: the shorter one is padded, and padding must get no gradient
-            Classifier.Batch b = FineTuner.batch(List.of(new int[] {5, 9, 2, 7, 1}, new int[] {3, 8, 1}), new int[] {0, 2}, tokenizer, 12);
+            Classifier.Batch b = Batches.of(List.of(new int[] {5, 9, 2, 7, 1}, new int[] {3, 8, 1}), new int[] {0, 2}, tokenizer, 12);
             gpt.zeroGradients();
             c.head().grads().assign(0);
             c.forward(b, true, true, true);
@@ -91,7 +91,7 @@ class FineTunerTest {
         assertTrue(r.validation().accuracy() > 0.6, "three balanced classes: chance is 1/3, got " + r.validation().accuracy());
         double best = r.curve().stream().mapToDouble(FineTuner.Point::validationAccuracy).max().orElseThrow();
         assertEquals(best, r.validation().accuracy(), 1e-12);
-        Metrics again = FineTuner.evaluate(c, tokenizer, threeClass.labels(), threeClass.validation());
+        Metrics again = c.evaluate(tokenizer, threeClass.labels(), threeClass.validation());
         assertEquals(best, again.accuracy(), 1e-12, "the restored weights are the best epoch's");
     }
 
@@ -102,8 +102,8 @@ class FineTunerTest {
         Path file = dir.resolve("m.tfm");
         new FineTunedModel(c, tokenizer, threeClass.labels(), new com.google.gson.JsonObject()).save(file);
         FineTunedModel loaded = FineTunedModel.load(file);
-        Metrics a = FineTuner.evaluate(c, tokenizer, threeClass.labels(), threeClass.test());
-        Metrics b = FineTuner.evaluate(loaded.classifier(), loaded.tokenizer(), loaded.labels(), threeClass.test());
+        Metrics a = c.evaluate(tokenizer, threeClass.labels(), threeClass.test());
+        Metrics b = loaded.classifier().evaluate(loaded.tokenizer(), loaded.labels(), threeClass.test());
         assertTrue(java.util.Arrays.deepEquals(a.confusion(), b.confusion()));
     }
 
@@ -111,7 +111,7 @@ class FineTunerTest {
     void lengthGroupedBatchesCoverEveryExampleOnceWithLessPadding() {
         java.util.SplittableRandom lengths = new java.util.SplittableRandom(3);
         List<int[]> x = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> new int[1 + lengths.nextInt(120)]).toList();
-        List<int[]> batches = FineTuner.lengthGroupedBatches(x, 16, new java.util.SplittableRandom(9));
+        List<int[]> batches = Batches.lengthGrouped(x, 16, new java.util.SplittableRandom(9));
         int[] seen = new int[x.size()];
         long padded = 0, tokens = 0;
         for (int[] batch : batches) {
@@ -130,7 +130,7 @@ class FineTunerTest {
         assertEquals((x.size() + 15) / 16, batches.size());
         // random batches of uniform lengths would be about half padding; grouped ones are a few percent
         assertTrue(padded < 1.1 * tokens, "padded " + padded + " for " + tokens + " tokens");
-        List<int[]> again = FineTuner.lengthGroupedBatches(x, 16, new java.util.SplittableRandom(9));
+        List<int[]> again = Batches.lengthGrouped(x, 16, new java.util.SplittableRandom(9));
         for (int b = 0; b < batches.size(); b++) {
             assertTrue(java.util.Arrays.equals(batches.get(b), again.get(b)), "same seed, same batches");
         }
@@ -138,11 +138,11 @@ class FineTunerTest {
 
     @Test
     void labelSubsetsAreStratifiedAndDeterministic() {
-        List<Example> a = FineTuner.stratifiedSubset(threeClass.train(), 12, 5);
-        assertEquals(a, FineTuner.stratifiedSubset(threeClass.train(), 12, 5));
-        assertNotEquals(a, FineTuner.stratifiedSubset(threeClass.train(), 12, 6));
+        List<Example> a = Task.stratifiedSubset(threeClass.train(), 12, 5);
+        assertEquals(a, Task.stratifiedSubset(threeClass.train(), 12, 5));
+        assertNotEquals(a, Task.stratifiedSubset(threeClass.train(), 12, 6));
         assertEquals(Map.of("red", 4, "green", 4, "blue", 4), Task.counts(a));
-        assertEquals(threeClass.train().size(), FineTuner.stratifiedSubset(threeClass.train(), -1, 5).size());
+        assertEquals(threeClass.train().size(), Task.stratifiedSubset(threeClass.train(), -1, 5).size());
     }
 
     @Test
