@@ -86,12 +86,18 @@ public final class FineTuner {
                 long start = System.nanoTime();
                 body.zeroGradients();
                 head.grads().assign(0);
-                lossSum += classifier.forward(Batches.select(batches.get(inEpoch++), x, y, tokenizer, context), true, true, trainBody).loss();
-                double decay = 1.0 - (double) step++ / totalSteps; // linear decay to zero over the run
+                Classifier.Batch batch = Batches.select(batches.get(inEpoch), x, y, tokenizer, context);
+                lossSum += classifier.forward(batch, true, true, trainBody).loss();
+                double decay = 1.0 - (double) step / totalSteps; // linear decay to zero over the run
                 AdamW.Part headPart = new AdamW.Part(headOptimizer, config.headLearningRate() * decay);
-                AdamW.Part bodyPart = new AdamW.Part(bodyOptimizer, config.bodyLearningRate() * decay, trainFrom);
-                AdamW.clipAndStep(GRAD_CLIP, trainBody ? new AdamW.Part[] {headPart, bodyPart} : new AdamW.Part[] {headPart});
+                if (trainBody) {
+                    AdamW.clipAndStep(GRAD_CLIP, headPart, new AdamW.Part(bodyOptimizer, config.bodyLearningRate() * decay, trainFrom));
+                } else {
+                    AdamW.clipAndStep(GRAD_CLIP, headPart);
+                }
                 seconds += (System.nanoTime() - start) / 1e9;
+                step++;
+                inEpoch++;
                 boolean last = step == totalSteps || (epoch == config.epochs() && inEpoch == batches.size());
                 if (step % validateEvery == 0 || last || seconds >= config.budgetSeconds()) { // not counted in the seconds
                     Metrics val = classifier.evaluate(tokenizer, task.labels(), task.validation());
