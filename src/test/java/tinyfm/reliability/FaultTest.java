@@ -128,7 +128,7 @@ class FaultTest {
         CliTest.Run resume = CliTest.run(pretrain(out, 5, "--resume"));
         assertTrue(resume.err().contains("another tinyfm run"), resume.err());
 
-        new ProcessBuilder("kill", "-INT", String.valueOf(first.pid())).start().waitFor();
+        CrashAndResumeTest.ctrlC(first);
         assertTrue(first.waitFor(60, TimeUnit.SECONDS));
         assertFalse(Files.exists(OutputLock.lockFile(out)), "Ctrl-C removes the lock");
         ModelFile.load(Path.of(out + ".ckpt")); // and the checkpoint it wrote is whole
