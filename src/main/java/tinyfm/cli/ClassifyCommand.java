@@ -44,6 +44,10 @@ final class ClassifyCommand implements Callable<Integer> {
             "follows it. Default for the bundled tasks, e.g. sentiment: \"Review: {text}\\nSentiment:\"."})
     String prompt;
 
+    @Option(names = "--label-words", paramLabel = "LABEL=WORD,...", description = {"With --base: the word scored for each label",
+            "(the verbalizer), e.g. negative=terrible,positive=great. Default: each label's own name."})
+    String labelWords;
+
     @Option(names = "--shots", defaultValue = "0", description = "With --base: labelled examples from the training split put in the prompt first. Default: ${DEFAULT-VALUE}.")
     int shots;
 
@@ -93,8 +97,9 @@ final class ClassifyCommand implements Callable<Integer> {
         ModelFile baseFile = ModelFile.load(source.base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
         String template = prompt != null ? prompt.replace("\\n", "\n") : Prompts.defaultTemplate(t.name());
+        List<String> words = Prompts.labelWords(t.labels(), labelWords);
         PromptClassifier classifier = new PromptClassifier(Bases.languageModel(baseFile, source.base), baseFile.tokenizer(), t.labels(),
-                template, Prompts.shots(t.train(), shots, seed), calibrate);
+                words, template, Prompts.shots(t.train(), shots, seed), calibrate);
         if (text != null) {
             double[] scores = classifier.scores(List.of(text))[0];
             print(o, t.labels(), tinyfm.comparison.Softmax.inPlace(scores.clone()), text);
@@ -102,7 +107,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         o.printf("Prompting (no training): %d-shot%s, each text cut to %d tokens. The prompt of the first %s example:%n%n%s%n%n",
                 shots, calibrate ? ", calibrated" : "", classifier.textBudget(), split,
-                indent(classifier.prompt(t.split(split).get(0).text()) + " <" + String.join("|", t.labels()) + ">"));
+                indent(classifier.prompt(t.split(split).get(0).text()) + " <" + String.join("|", words) + ">"));
         long t0 = System.nanoTime();
         Metrics m = classifier.evaluate(t.split(split));
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -16,6 +16,10 @@ import tinyfm.util.UserError;
  * With K shots, K labelled examples fill the prompt first, each followed by its label (in-context
  * learning, as GPT-3 did it).
  *
+ * <p>Each label is scored by a word, its verbalizer (Schick and Schütze 2021): the label's own name unless
+ * other words are given, so a task labelled {@code negative}/{@code positive} can be asked for
+ * {@code terrible}/{@code great}.
+ *
  * <p>Calibration (Zhao et al. 2021, "Calibrate before use") subtracts each label's log-likelihood
  * after a content-free text ("N/A") in the same prompt, so a label word the model likes in general
  * does not win every time.
@@ -38,7 +42,16 @@ public final class PromptClassifier {
     private double[] prior;
 
     public PromptClassifier(Gpt gpt, Tokenizer tokenizer, List<String> labels, String template, List<Example> shots, boolean calibrate) {
-        Layout layout = Layout.of(tokenizer, labels, template);
+        this(gpt, tokenizer, labels, labels, template, shots, calibrate);
+    }
+
+    /** The same, scoring {@code words.get(k)} for {@code labels.get(k)}. */
+    public PromptClassifier(Gpt gpt, Tokenizer tokenizer, List<String> labels, List<String> words, String template,
+                            List<Example> shots, boolean calibrate) {
+        if (words.size() != labels.size() || words.stream().anyMatch(String::isBlank)) {
+            throw new UserError("give one non-empty word for each of the labels " + labels + ", got " + words);
+        }
+        Layout layout = Layout.of(tokenizer, words, template);
         this.gpt = gpt;
         this.tokenizer = tokenizer;
         this.labels = List.copyOf(labels);
@@ -61,13 +74,13 @@ public final class PromptClassifier {
 
     /** The template's pieces and the labels' words as tokens: what the window must hold besides the texts. */
     private record Layout(int[] prefix, int[] suffix, int[] separator, List<int[]> labels) {
-        static Layout of(Tokenizer tokenizer, List<String> labels, String template) {
+        static Layout of(Tokenizer tokenizer, List<String> words, String template) {
             int at = template.indexOf(TEXT);
             if (at < 0) {
                 throw new UserError("--prompt must contain " + TEXT + " where the text goes, for example \"Review: {text} Sentiment:\"");
             }
             return new Layout(tokenizer.encode(template.substring(0, at)), tokenizer.encode(template.substring(at + TEXT.length())),
-                    tokenizer.encode("\n\n"), labels.stream().map(label -> tokenizer.encode(" " + label)).toList());
+                    tokenizer.encode("\n\n"), words.stream().map(word -> tokenizer.encode(" " + word)).toList());
         }
 
         /** Tokens left for each text when the window holds the start token, {@code shots} labelled examples and the query. */
@@ -79,8 +92,8 @@ public final class PromptClassifier {
     }
 
     /** The most shots (up to {@code wanted}) that leave every text at least a few tokens of a window this long. */
-    public static int shotsThatFit(int window, Tokenizer tokenizer, List<String> labels, String template, int wanted) {
-        Layout layout = Layout.of(tokenizer, labels, template);
+    public static int shotsThatFit(int window, Tokenizer tokenizer, List<String> words, String template, int wanted) {
+        Layout layout = Layout.of(tokenizer, words, template);
         for (int k = wanted; k > 0; k--) {
             if (layout.textBudget(window, k) >= MIN_TEXT_TOKENS) {
                 return k;

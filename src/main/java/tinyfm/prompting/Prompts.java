@@ -2,10 +2,13 @@ package tinyfm.prompting;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import tinyfm.data.Example;
 import tinyfm.data.Task;
+import tinyfm.util.UserError;
 
 /** Prompt templates for the bundled tasks, and the labelled examples a K-shot prompt shows. */
 public final class Prompts {
@@ -19,6 +22,32 @@ public final class Prompts {
             case "spam" -> "E-mail: {text}\nSpam or ham:";
             default -> "{text}\nLabel:";
         };
+    }
+
+    /**
+     * The word scored for each label, in label order: the label's own name, or the word that
+     * {@code spec} ("negative=terrible,positive=great") gives it. Every label needs a word.
+     */
+    public static List<String> labelWords(List<String> labels, String spec) {
+        if (spec == null) {
+            return labels;
+        }
+        Map<String, String> words = new LinkedHashMap<>();
+        for (String pair : spec.split(",")) {
+            String[] kv = pair.split("=", -1);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                throw new UserError("--label-words: '" + pair + "' is not label=word; write for example negative=terrible,positive=great");
+            }
+            if (!labels.contains(kv[0].strip())) {
+                throw new UserError("--label-words: '" + kv[0].strip() + "' is not a label of this task; its labels are " + labels);
+            }
+            words.put(kv[0].strip(), kv[1].strip());
+        }
+        List<String> missing = labels.stream().filter(l -> !words.containsKey(l)).toList();
+        if (!missing.isEmpty()) {
+            throw new UserError("--label-words: no word for " + missing + "; give one for each of " + labels);
+        }
+        return labels.stream().map(words::get).toList();
     }
 
     /** K labelled examples, balanced over the labels as far as K allows, in a seeded random order. */

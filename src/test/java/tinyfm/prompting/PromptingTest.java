@@ -2,6 +2,7 @@ package tinyfm.prompting;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import tinyfm.cli.CliTest;
 import tinyfm.data.Example;
 import tinyfm.generation.Scorer;
 import tinyfm.model.Gpt;
+import tinyfm.util.UserError;
 
 /** Scoring continuations in batches, and classifying by prompting a base. */
 class PromptingTest {
@@ -85,6 +87,30 @@ class PromptingTest {
     }
 
     @Test
+    void labelWordsAreWhatIsScoredAndWhatFollowsEachShot() {
+        Gpt gpt = Bases.languageModel(model, base);
+        List<String> labels = List.of("blue", "red");
+        List<Example> shots = List.of(new Example("The cat sat on the mat.", "red"), new Example("A bird ran to the door.", "blue"));
+        List<String> words = Prompts.labelWords(labels, "red=crimson, blue=azure");
+        assertEquals(List.of("azure", "crimson"), words, "in label order, whatever the order given");
+        PromptClassifier worded = new PromptClassifier(gpt, model.tokenizer(), labels, words, "{text} It was", shots, false);
+        String prompt = worded.prompt("My sister looked at the river.");
+        assertTrue(prompt.contains("The cat sat on the mat. It was crimson") && prompt.contains("A bird ran to the door. It was azure"), prompt);
+        // the same as a task whose labels were the words themselves
+        List<Example> renamed = List.of(new Example("The cat sat on the mat.", "crimson"), new Example("A bird ran to the door.", "azure"));
+        PromptClassifier named = new PromptClassifier(gpt, model.tokenizer(), words, "{text} It was", renamed, false);
+        List<String> texts = List.of("My sister looked at the river.", "The dog sat by the mat.");
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(named.scores(texts)[i], worded.scores(texts)[i], 1e-6);
+        }
+        assertEquals(labels, Prompts.labelWords(labels, null), "without words, each label is its own word");
+        for (String bad : new String[] {"red=crimson", "red=crimson,green=lime,blue=azure", "red:crimson,blue=azure", "red=,blue=azure"}) {
+            UserError e = assertThrows(UserError.class, () -> Prompts.labelWords(labels, bad));
+            assertTrue(e.getMessage().startsWith("--label-words: "), e.getMessage());
+        }
+    }
+
+    @Test
     void classifyByPromptingScoresATaskSplit() {
         CliTest.Run r = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--prompt", "{text} It was", "--shots", "2");
         assertEquals(0, r.code(), r.err());
@@ -92,6 +118,9 @@ class PromptingTest {
         CliTest.Run one = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--calibrate", "--text", "The dog sat by the mat.");
         assertEquals(0, one.code(), one.err());
         assertTrue(one.out().matches("(?s)(red|blue) +\\(blue 0\\.\\d{3}  red 0\\.\\d{3}\\).*"), one.out());
+        CliTest.Run worded = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--label-words", "red=crimson,blue=azure");
+        assertEquals(0, worded.code(), worded.err());
+        assertTrue(worded.out().contains("<azure|crimson>"), worded.out());
         CliTest.Run noText = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--prompt", "no placeholder");
         assertEquals(1, noText.code());
         assertTrue(noText.err().contains("--prompt must contain {text}"), noText.err());
