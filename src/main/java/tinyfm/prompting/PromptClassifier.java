@@ -16,9 +16,9 @@ import tinyfm.util.UserError;
  * With K shots, K labelled examples fill the prompt first, each followed by its label (in-context
  * learning, as GPT-3 did it).
  *
- * <p>Each label is scored by a word, its verbalizer (Schick and Schütze 2021): the label's own name unless
- * other words are given, so a task labelled {@code negative}/{@code positive} can be asked for
- * {@code terrible}/{@code great}.
+ * <p>Each label is scored by a word, its verbalizer (Schick and Schütze 2021): the label's own name
+ * unless other words are given, so a task labelled {@code negative}/{@code positive} can be asked
+ * for {@code terrible}/{@code great}.
  *
  * <p>Calibration (Zhao et al. 2021, "Calibrate before use") subtracts each label's log-likelihood
  * after a content-free text ("N/A") in the same prompt, so a label word the model likes in general
@@ -49,7 +49,7 @@ public final class PromptClassifier {
     public PromptClassifier(Gpt gpt, Tokenizer tokenizer, List<String> labels, List<String> words, String template,
                             List<Example> shots, boolean calibrate) {
         if (words.size() != labels.size() || words.stream().anyMatch(String::isBlank)) {
-            throw new UserError("give one non-empty word for each of the labels " + labels + ", got " + words);
+            throw new IllegalArgumentException("one non-empty word per label " + labels + ", got " + words);
         }
         Layout layout = Layout.of(tokenizer, words, template);
         this.gpt = gpt;
