@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -73,6 +74,26 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     private int fineTuned(PrintWriter o) throws Exception {
+        List<String> promptingOnly = new ArrayList<>();
+        if (task != null) {
+            promptingOnly.add("--task");
+        }
+        if (prompt != null) {
+            promptingOnly.add("--prompt");
+        }
+        if (labelWords != null) {
+            promptingOnly.add("--label-words");
+        }
+        if (shots != 0) {
+            promptingOnly.add("--shots");
+        }
+        if (calibrate) {
+            promptingOnly.add("--calibrate");
+        }
+        if (!promptingOnly.isEmpty()) {
+            throw new UserError(String.join(", ", promptingOnly) + ": for prompting a base (--base B --task T); "
+                    + "a fine-tuned --model classifies with its own head");
+        }
         FineTunedModel m = FineTunedModel.load(source.model);
         if (text != null) {
             print(o, m.labels(), m.classifier().classify(m.tokenizer(), text), text);

@@ -166,6 +166,10 @@ public class CliTest {
         assertEquals(0, c.code(), c.err());
         assertTrue(c.out().startsWith("red") || c.out().startsWith("blue"), c.out());
 
+        Run mixed = run("classify", "--model", model.toString(), "--shots", "2", "--calibrate", "--text", "x");
+        assertEquals(1, mixed.code());
+        assertTrue(mixed.err().contains("--shots, --calibrate: for prompting a base"), mixed.err());
+
         Run wrong = run("generate", "--base", model.toString());
         assertEquals(1, wrong.code());
         assertTrue(wrong.err().contains("is a fine-tuned classifier, not a base"), wrong.err());
