@@ -113,9 +113,9 @@ public final class Lesson {
      */
     public static tinyfm.finetuning.Metrics prompted(String task, int shots, boolean calibrate) {
         Task t = Task.load(task);
-        tinyfm.prompting.PromptClassifier classifier = new tinyfm.prompting.PromptClassifier(Bases.languageModel(base(), basePath()),
-                base().tokenizer(), t.labels(), tinyfm.prompting.Prompts.defaultTemplate(task), tinyfm.prompting.Prompts.shots(t.train(), shots, SEED),
-                calibrate);
+        ModelFile base = base();
+        tinyfm.prompting.PromptClassifier classifier = tinyfm.prompting.Prompts.forTask(Bases.languageModel(base, basePath()),
+                base.tokenizer(), t, shots, SEED, calibrate);
         return classifier.evaluate(smoke() ? t.test().subList(0, 40) : t.test());
     }
 

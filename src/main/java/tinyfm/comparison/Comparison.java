@@ -65,6 +65,11 @@ public final class Comparison {
             this.label = label;
         }
 
+        /** Prompting arms: no training, no label budget; they have their own table. */
+        public boolean prompted() {
+            return this == PROMPT_ZERO || this == PROMPT_FEW;
+        }
+
         public static Method byId(String id) {
             for (Method m : values()) {
                 if (m.id.equals(id)) {
@@ -121,7 +126,7 @@ public final class Comparison {
 
     /** Runs the plan; cells the journal already holds are taken from it, and each new cell is saved to it when done. */
     public List<Run> run(Listener listener, Journal journal) {
-        List<Method> trained = plan.methods().stream().filter(m -> m != Method.PROMPT_ZERO && m != Method.PROMPT_FEW).toList();
+        List<Method> trained = plan.methods().stream().filter(m -> !m.prompted()).toList();
         List<Planned> planned = plan(trained);
         int total = planned.stream().mapToInt(p -> p.prompted() ? 1 : trained.size()).sum();
         listener.started(total);
@@ -189,9 +194,8 @@ public final class Comparison {
      * shots (none to train), so it is 0.
      */
     private Run prompt(Task task, int shots, int seed, Method method) {
-        tinyfm.prompting.PromptClassifier classifier = new tinyfm.prompting.PromptClassifier(Bases.languageModel(base, basePath),
-                base.tokenizer(), task.labels(), tinyfm.prompting.Prompts.defaultTemplate(task.name()),
-                tinyfm.prompting.Prompts.shots(task.train(), shots, seed), CALIBRATE_PROMPTS);
+        tinyfm.prompting.PromptClassifier classifier = tinyfm.prompting.Prompts.forTask(Bases.languageModel(base, basePath),
+                base.tokenizer(), task, shots, seed, CALIBRATE_PROMPTS);
         Metrics val = classifier.evaluate(task.validation()), test = classifier.evaluate(task.test());
         return new Run(task.name(), String.valueOf(shots), shots, seed, method, 0, val.accuracy(), test.accuracy(), test.macroF1(),
                 0, Double.NaN, List.of(new FineTuner.Point(1, 0, Double.NaN, val.accuracy())));

@@ -58,7 +58,7 @@ public final class PromptClassifier {
         this.prefix = layout.prefix();
         this.suffix = layout.suffix();
         this.separator = layout.separator();
-        this.labelTokens.addAll(layout.labels());
+        this.labelTokens.addAll(layout.words());
         this.shots = List.copyOf(shots);
         this.calibrate = calibrate;
         this.textBudget = layout.textBudget(gpt.config().contextLength(), shots.size());
@@ -73,7 +73,7 @@ public final class PromptClassifier {
     private static final int MIN_TEXT_TOKENS = 4;
 
     /** The template's pieces and the labels' words as tokens: what the window must hold besides the texts. */
-    private record Layout(int[] prefix, int[] suffix, int[] separator, List<int[]> labels) {
+    private record Layout(int[] prefix, int[] suffix, int[] separator, List<int[]> words) {
         static Layout of(Tokenizer tokenizer, List<String> words, String template) {
             int at = template.indexOf(TEXT);
             if (at < 0) {
@@ -85,7 +85,7 @@ public final class PromptClassifier {
 
         /** Tokens left for each text when the window holds the start token, {@code shots} labelled examples and the query. */
         int textBudget(int window, int shots) {
-            int longestLabel = labels.stream().mapToInt(a -> a.length).max().orElse(1);
+            int longestLabel = words.stream().mapToInt(a -> a.length).max().orElse(1);
             int fixed = (shots + 1) * (prefix.length + suffix.length) + shots * (longestLabel + separator.length) + longestLabel + 1;
             return (window - fixed) / (shots + 1);
         }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Random;
 import tinyfm.data.Example;
 import tinyfm.data.Task;
+import tinyfm.model.Gpt;
+import tinyfm.tokenizer.Tokenizer;
 import tinyfm.util.UserError;
 
 /** Prompt templates for the bundled tasks, and the labelled examples a K-shot prompt shows. */
@@ -22,6 +24,11 @@ public final class Prompts {
             case "spam" -> "E-mail: {text}\nSpam or ham:";
             default -> "{text}\nLabel:";
         };
+    }
+
+    /** A task prompted with its default template and {@code shots} examples of its training split drawn with {@code seed}. */
+    public static PromptClassifier forTask(Gpt gpt, Tokenizer tokenizer, Task task, int shots, long seed, boolean calibrate) {
+        return new PromptClassifier(gpt, tokenizer, task.labels(), defaultTemplate(task.name()), shots(task.train(), shots, seed), calibrate);
     }
 
     /**

@@ -88,7 +88,7 @@ public final class Report {
 
     /** The trained methods that ran, in the table's order (prompting has its own table). */
     static List<Method> methodsIn(List<Run> runs) {
-        return java.util.Arrays.stream(Method.values()).filter(m -> m != Method.PROMPT_ZERO && m != Method.PROMPT_FEW)
+        return java.util.Arrays.stream(Method.values()).filter(m -> !m.prompted())
                 .filter(m -> runs.stream().anyMatch(r -> r.method() == m)).toList();
     }
 
@@ -133,7 +133,7 @@ public final class Report {
     /** Prompting the base with no training: zero-shot and few-shot test accuracy per task, or "" if those arms did not run. */
     public static String promptingTable(List<Run> runs) {
         List<Summary.Cell> cells = Summary.cells(runs).stream()
-                .filter(c -> c.method() == Method.PROMPT_ZERO || c.method() == Method.PROMPT_FEW).toList();
+                .filter(c -> c.method().prompted()).toList();
         if (cells.isEmpty()) {
             return "";
         }

@@ -201,7 +201,7 @@ public final class Summary {
 
     /** The label budgets of the trained methods, in run order (a prompt's shots are not a budget). */
     public static List<String> labelOrder(List<Run> runs) {
-        return runs.stream().filter(r -> r.method() != Method.PROMPT_ZERO && r.method() != Method.PROMPT_FEW)
+        return runs.stream().filter(r -> !r.method().prompted())
                 .map(Run::labels).distinct().toList();
     }
 

@@ -15,7 +15,6 @@ import tinyfm.model.GptConfig;
 import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.TokenData;
 import tinyfm.pretraining.TrainingConfig;
-import tinyfm.prompting.PromptClassifier;
 import tinyfm.prompting.Prompts;
 import tinyfm.tokenizer.Tokenizer;
 
@@ -82,8 +81,7 @@ public final class Ladder {
             double scratch = Double.NaN;
             for (int steps : plan.steps()) {
                 progress.accept(String.format("%s (%,d parameters), %d steps: pretraining", size.name(), config.parameterCount(), steps));
-                TrainingConfig training = TrainingConfig.defaults(GptConfig.SMALL.batchSize(), steps, GptConfig.SMALL.learningRate(), plan.seed())
-                        .withValidation(steps, 32);
+                TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, steps, plan.seed()).withValidation(steps, 32);
                 Pretrainer.Result r = new Pretrainer(corpus, tokenizer, config, training, null, new Pretrainer.Listener() {})
                         .withData(data).run(false, null, new AtomicBoolean());
                 ModelFile base = r.base();
@@ -93,8 +91,8 @@ public final class Ladder {
                 if (Double.isNaN(scratch)) { // the same size from scratch does not depend on pretraining: once per size
                     scratch = fineTune(base, source, task, true);
                 }
-                double zero = new PromptClassifier(tinyfm.base.Bases.languageModel(base, source), tokenizer, zeroShot.labels(),
-                        Prompts.defaultTemplate(zeroShot.name()), List.of(), true).evaluate(zeroShot.test()).accuracy();
+                double zero = Prompts.forTask(tinyfm.base.Bases.languageModel(base, source), tokenizer, zeroShot, 0, plan.seed(), true)
+                        .evaluate(zeroShot.test()).accuracy();
                 long tokens = (long) r.steps() * training.batchSize() * config.contextLength();
                 Rung rung = new Rung(size.name(), config.parameterCount(), nonEmbedding(config), r.steps(), tokens,
                         config.trainingFlopsPerToken() * tokens, r.trainSeconds(), r.curve().get(r.curve().size() - 1).validationBitsPerByte(),
