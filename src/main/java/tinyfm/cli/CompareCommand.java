@@ -121,11 +121,13 @@ final class CompareCommand implements Callable<Integer> {
         }
         progress.finish();
         double pretrainSeconds = Report.pretrainSeconds(baseFile.provenance());
+        String run = String.format(java.util.Locale.ROOT, "The comparison grid: %d seed%s per cell, at least %d examples seen per neural run.",
+                plan.seeds(), plan.seeds() == 1 ? "" : "s", plan.minExamplesSeen());
         Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, baseFile.config().summary(),
-                plan, Provenance.machine());
+                plan, Provenance.machine(), Report.chance(plan.tasks()), run);
         List<String> charts = Report.write(out, ctx, runs);
         o.println();
-        o.print(Report.summaryText(runs, pretrainSeconds));
+        o.print(Report.summaryText(runs, ctx));
         o.printf("Wrote %s: report.md, results.json, results.csv and %d charts (PNG and SVG).%n", out, charts.size());
         return 0;
     }

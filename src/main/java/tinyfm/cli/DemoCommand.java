@@ -33,9 +33,9 @@ import tinyfm.util.UserError;
 
 @Command(name = "demo", sortOptions = false, description = {
         "Run the whole lesson in one command.",
-        "Tokens, a minute of live pretraining, the saved base, prompting, then transfer: the base fine-tuned on a",
-        "few labelled examples against the same model trained from scratch, with confidence intervals, and the time",
-        "each needs to reach the same accuracy."})
+        "Tokens, 45 seconds of live pretraining, the saved base, prompting, then transfer on two tasks: the base",
+        "fine-tuned on a few labelled examples against the same model trained from scratch, with confidence",
+        "intervals, and what the base buys in time."})
 final class DemoCommand implements Callable<Integer> {
     /** The demo's budgets, named: the full story and the quick first look. */
     record Budget(String name, int pretrainSeconds, List<Integer> labels, int seeds, int examplesSeen) {}
@@ -43,8 +43,11 @@ final class DemoCommand implements Callable<Integer> {
     /** Sized for a 2-core laptop without AVX-512 (README, Results: the demo's timings). */
     static final Budget FULL = new Budget("demo", 45, List.of(32, 100), 3, 320);
     static final Budget QUICK = new Budget("demo-quick", 20, List.of(32), 2, 320);
-    /** The task the demo shows transfer on: which kind of writing a passage is from (datasets/README.md). */
-    static final String TASK = "topic";
+    /** The tasks the demo shows transfer on, in order (datasets/README.md has their datasheets). */
+    static final List<String> TASKS = List.of("topic", "sentiment");
+    static final java.util.Map<String, String> QUESTIONS = java.util.Map.of(
+            "topic", "which kind of writing is a passage from",
+            "sentiment", "is a one-sentence review positive or negative");
     /** Validations per run: the resolution of the learning curves and of the time to accuracy. */
     static final int VALIDATIONS = 6;
     static final List<Method> FEW_LABEL_METHODS = List.of(Method.PRETRAINED_FULL, Method.SCRATCH, Method.PROBE, Method.BAG_OF_WORDS);
@@ -108,36 +111,40 @@ final class DemoCommand implements Callable<Integer> {
         String text = new Generator(Bases.languageModel(base, basePath), tokenizer).generate(prompt, 40, new Sampling(0.8, 40, seed), s -> {});
         o.println("   " + PretrainCommand.oneLine(prompt + text));
 
-        Task task = Task.load(TASK);
-        step(5, String.format(Locale.ROOT, "Transfer learning with few labels. Task '%s': which kind of writing is a passage from (%s)?",
-                TASK, String.join(", ", task.labels())));
-        o.printf("   Each model sees only %s labelled training passages, drawn %d times (seeds); every model sees the same draw.%n",
+        step(5, "Transfer learning with few labels, on two tasks the base never saw labelled:");
+        for (String name : TASKS) {
+            Task task = Task.load(name);
+            o.printf(Locale.ROOT, "   '%s': %s (%s).%n", name, QUESTIONS.get(name), String.join(", ", task.labels()));
+        }
+        o.printf("   Each model sees only %s labelled training examples, drawn %d times (seeds); every model sees the same draw.%n",
                 budget.labels().stream().map(String::valueOf).reduce((a, b) -> a + " or " + b).orElseThrow(), budget.seeds());
         o.println("   Fine-tuned: the base plus a new head, all weights trained. From scratch: the identical model from random weights.");
         o.println("   Linear probe: a logistic regression on the frozen base's features. Bag-of-words: word counts, no pretraining.");
-        Comparison.Plan plan = new Comparison.Plan(List.of(TASK), budget.labels(), budget.seeds(), 3, budget.examplesSeen(),
+        Comparison.Plan plan = new Comparison.Plan(TASKS, budget.labels(), budget.seeds(), 3, budget.examplesSeen(),
                 Double.MAX_VALUE, VALIDATIONS, FEW_LABEL_METHODS, Classifier.DEFAULT_READOUT);
         List<Comparison.Run> runs = compare(base, basePath, plan);
+        double pretrainSeconds = Report.pretrainSeconds(p);
+        Report.Context ctx = new Report.Context(basePath.toString(), FinetuneCommand.sha(basePath), pretrainSeconds, base.config().summary(),
+                plan, Provenance.machine(), Report.chance(TASKS), String.format(Locale.ROOT,
+                "The demo's small run: %d seeds, at least %d examples seen per neural run. The reference figures are the 5-seed grid's (README, Results).",
+                budget.seeds(), budget.examplesSeen()));
         o.println();
+        o.println("   " + ctx.run());
         o.print(indent(Report.mainTable(runs)));
         o.println();
         Summary.transferFindings(runs).forEach(line -> o.println("   " + line));
-
         String labels = Summary.largestLabels(runs);
-        step(6, String.format(Locale.ROOT, "Time to accuracy, with %s labels: seconds of training until the validation accuracy first reaches", labels));
-        o.println("   the best that training from scratch reached (in the same seed). Then: does the one-off pretraining pay for itself?");
-        List<Summary.Cell> cells = Summary.cells(runs);
-        Summary.Cell pre = Summary.find(cells, TASK, labels, Method.PRETRAINED_FULL), scratch = Summary.find(cells, TASK, labels, Method.SCRATCH);
-        o.printf(Locale.ROOT, "   From scratch: %.1f s on average. The fine-tuned base: %s.%n", scratch.secondsToTarget().mean(),
-                pre.reachedTarget() == 0 ? "never reached it"
-                        : String.format(Locale.ROOT, "%.1f s (%.0f%% of the time), in %d of %d seeds", pre.secondsToTarget().mean(),
-                        100 * pre.secondsToTarget().mean() / scratch.secondsToTarget().mean(), pre.reachedTarget(), pre.seeds()));
-        double pretrainSeconds = Report.pretrainSeconds(p);
-        o.println("   " + Summary.payback(cells, List.of(TASK), labels, pretrainSeconds).verdict());
+        o.println();
+        o.printf("   What the frozen base already knows, with %s labels (the linear probe, test accuracy):%n", labels);
+        for (String name : TASKS) {
+            o.println("   " + probeEvidence(Summary.cells(runs), name, labels, ctx.chance().get(name)));
+        }
+
+        step(6, String.format(Locale.ROOT, "What the base buys in time, with %s labels (validation accuracy, read from each run's %d checkpoints):",
+                labels, VALIDATIONS));
+        o.print(indent(tinyfm.report.TimeReport.markdown(runs, ctx.chance(), pretrainSeconds, labels)));
 
         step(7, "The report and charts:");
-        Report.Context ctx = new Report.Context(basePath.toString(), FinetuneCommand.sha(basePath), pretrainSeconds, base.config().summary(),
-                plan, Provenance.machine());
         List<String> charts = Report.write(results, ctx, runs);
         o.printf("   %s%n", results.resolve("report.md"));
         charts.forEach(c -> o.printf("   %s%n", results.resolve(c + ".png")));
@@ -167,6 +174,18 @@ final class DemoCommand implements Callable<Integer> {
         List<Comparison.Run> runs = new Comparison(base, basePath, plan).run(progress);
         progress.finish();
         return runs;
+    }
+
+    /** One line: the probe's test accuracy against chance and bag-of-words, in points; no verdict beyond the numbers. */
+    static String probeEvidence(List<Summary.Cell> cells, String task, String labels, tinyfm.report.TimeViews.Chance chance) {
+        Summary.Cell probe = Summary.find(cells, task, labels, Method.PROBE), bow = Summary.find(cells, task, labels, Method.BAG_OF_WORDS);
+        if (probe == null) {
+            return task + ": no probe ran";
+        }
+        double p = probe.testAccuracy().mean();
+        return String.format(Locale.ROOT, "%s: %.1f%%, %+.1f points from chance (%.0f%%)%s.", task, 100 * p, 100 * (p - chance.test()),
+                100 * chance.test(), bow == null ? "" : String.format(Locale.ROOT, " and %+.1f from bag-of-words (%.1f%%)",
+                        100 * (p - bow.testAccuracy().mean()), 100 * bow.testAccuracy().mean()));
     }
 
     private static String pieces(Tokenizer tokenizer, String text) {

@@ -29,7 +29,7 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("Tokenizer: %s, %,d tokens%n%n", m.tokenizer().kind(), m.tokenizer().vocabSize());
         out.println("Provenance");
         for (Map.Entry<String, JsonElement> e : m.provenance().entrySet()) {
-            if (e.getKey().equals("curve")) {
+            if (e.getKey().equals("curve") || e.getKey().equals("reading_probes")) {
                 out.printf("  %-32s %d points (in provenance.json)%n", e.getKey(), e.getValue().getAsJsonArray().size());
             } else if (e.getKey().equals("corpus_files")) {
                 out.printf("  %-32s (sha256, as 'sha256sum FILE' prints it)%n", e.getKey());

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.data.Corpus;
 import tinyfm.model.GptConfig;
+import tinyfm.data.Task;
 import tinyfm.pretraining.Pretrainer;
+import tinyfm.pretraining.ReadingProbes;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
@@ -54,6 +56,16 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--tokenizer-kind", defaultValue = "bpe", description = "bpe or char, when the tokenizer is trained here. Default: ${DEFAULT-VALUE}.")
     String tokenizerKind;
+
+    @Option(names = "--probe", split = ",", paramLabel = "TASK", description = "Probe the frozen model on these tasks at log-spaced steps "
+            + "(0, 50, 71, 100, 141, ... and the last), as compare's linear probe does; the curve is kept in the base. Default: none.")
+    java.util.List<String> probeTasks = java.util.List.of();
+
+    @Option(names = "--probe-labels", defaultValue = "100", description = "Labelled examples per probe. Default: ${DEFAULT-VALUE}.")
+    int probeLabels;
+
+    @Option(names = "--probe-seeds", defaultValue = "5", description = "Seeds per probe (label draws), averaged. Default: ${DEFAULT-VALUE}.")
+    int probeSeeds;
 
     @CommandLine.ArgGroup(exclusive = false, heading = "%nOverrides of the preset:%n")
     Overrides overrides = new Overrides();
@@ -98,6 +110,10 @@ final class PretrainCommand implements Callable<Integer> {
         if (minutes != null && !(minutes > 0)) {
             throw new UserError("--minutes must be > 0, got " + minutes);
         }
+        if (probeLabels < 2 || probeSeeds < 1) {
+            throw new UserError("--probe-labels must be at least 2 and --probe-seeds at least 1");
+        }
+        probeTasks.forEach(Task::load); // a wrong task name fails now, not after the tokenizer
         int totalSteps = steps != null ? steps : p.steps();
         if (totalSteps < 1) {
             throw new UserError("--steps must be at least 1, got " + totalSteps);
@@ -147,6 +163,9 @@ final class PretrainCommand implements Callable<Integer> {
         try {
             PretrainProgress progress = new PretrainProgress(o, training.steps());
             Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress);
+            if (!probeTasks.isEmpty()) {
+                trainer.withProbes(new ReadingProbes(probeTasks.stream().map(Task::load).toList(), probeLabels, probeSeeds));
+            }
             Instant deadline = minutes == null ? null : Instant.now().plusMillis((long) (minutes * 60_000));
             Pretrainer.Result result = trainer.run(resume, deadline, stop);
             progress.done();
@@ -225,6 +244,15 @@ final class PretrainCommand implements Callable<Integer> {
         public void evaluated(int step, double validationLoss, double bitsPerByte) {
             val = String.format("val %.3f (%.2f bits/byte)", validationLoss, bitsPerByte);
             draw(true);
+        }
+
+        @Override
+        public void probed(int step, java.util.List<ReadingProbes.Point> points) {
+            StringBuilder line = new StringBuilder(String.format("  probe at step %d (%,d tokens read):", step, points.get(0).tokensSeen()));
+            for (ReadingProbes.Point p : points) {
+                line.append(String.format(" %s %.1f%% (chance %.0f%%)", p.task(), 100 * p.meanAccuracy(), 100 * p.chance()));
+            }
+            bar.message(line.toString());
         }
 
         @Override

@@ -80,10 +80,10 @@ public final class Comparison {
         }
     }
 
-    /** One trained model and its scores; {@code secondsToTarget} is NaN when it never reached the target. */
+    /** One trained model and its scores, with its validation curve against training seconds. */
     public record Run(String task, String labels, int trainExamples, int seed, Method method, int epochs,
                       double validationAccuracy, double testAccuracy, double testMacroF1, double trainSeconds,
-                      double secondsToTarget, List<FineTuner.Point> curve) {
+                      List<FineTuner.Point> curve) {
         /** One line for progress output: task, labels, seed, method, test accuracy and training time. */
         public String describe() {
             return String.format("%-10s %5s labels  seed %d  %-28s test %5.1f%%  %5.1f s", task, labels, seed, method.label,
@@ -156,7 +156,6 @@ public final class Comparison {
                     cell.add(method == Method.PROBE ? probe(p.task(), budget, key.seed(), probeFeatures) : train(p.task(), budget, key.seed(), method));
                     listener.finished(cell.get(cell.size() - 1), runs.size() + cell.size());
                 }
-                cell = withTimeToTarget(cell);
             }
             journal.save(key, cell);
             runs.addAll(cell);
@@ -198,7 +197,7 @@ public final class Comparison {
                 base.tokenizer(), task, shots, seed, CALIBRATE_PROMPTS);
         Metrics val = classifier.evaluate(task.validation()), test = classifier.evaluate(task.test());
         return new Run(task.name(), String.valueOf(shots), shots, seed, method, 0, val.accuracy(), test.accuracy(), test.macroF1(),
-                0, Double.NaN, List.of(new FineTuner.Point(1, 0, Double.NaN, val.accuracy())));
+                0, List.of(new FineTuner.Point(1, 0, Double.NaN, val.accuracy())));
     }
 
     /** Where finished cells are kept, so an interrupted comparison can continue (see {@link ComparisonJournal}). */
@@ -239,7 +238,7 @@ public final class Comparison {
         double seconds = (System.nanoTime() - t0) / 1e9 + subset.size() * features.secondsPerExample();
         Metrics val = probe.evaluate(task.validation(), features.features()), test = probe.evaluate(task.test(), features.features());
         return new Run(task.name(), labelName(budget), subset.size(), seed, Method.PROBE, 0, val.accuracy(), test.accuracy(),
-                test.macroF1(), seconds, Double.NaN, List.of(new FineTuner.Point(1, seconds, Double.NaN, val.accuracy())));
+                test.macroF1(), seconds, List.of(new FineTuner.Point(1, seconds, Double.NaN, val.accuracy())));
     }
 
     private Run train(Task task, int budget, int seed, Method method) {
@@ -252,7 +251,7 @@ public final class Comparison {
             double seconds = (System.nanoTime() - t0) / 1e9;
             Metrics val = bow.evaluate(task.validation()), test = bow.evaluate(task.test());
             return new Run(task.name(), labels, subset.size(), seed, method, 0, val.accuracy(), test.accuracy(), test.macroF1(),
-                    seconds, Double.NaN, List.of(new FineTuner.Point(1, seconds, Double.NaN, val.accuracy())));
+                    seconds, List.of(new FineTuner.Point(1, seconds, Double.NaN, val.accuracy())));
         }
         int epochs = Math.max(plan.epochs(), (plan.minExamplesSeen() + subset.size() - 1) / subset.size());
         FineTuneConfig.Mode mode = method == Method.PRETRAINED_HEAD ? FineTuneConfig.Mode.HEAD : FineTuneConfig.Mode.FULL;
@@ -266,29 +265,6 @@ public final class Comparison {
         FineTuner.Result r = t.result();
         Metrics test = t.test();
         return new Run(task.name(), labels, r.trainExamples(), seed, method, epochs, r.validation().accuracy(), test.accuracy(),
-                test.macroF1(), r.trainSeconds(), Double.NaN, r.curve());
-    }
-
-    /**
-     * Time to target: the training seconds each neural method needed to first reach the best
-     * validation accuracy that training from scratch reached, in the same cell.
-     */
-    static List<Run> withTimeToTarget(List<Run> cell) {
-        double target = cell.stream().filter(r -> r.method() == Method.SCRATCH).mapToDouble(Run::validationAccuracy).max().orElse(Double.NaN);
-        List<Run> out = new ArrayList<>();
-        for (Run r : cell) {
-            double seconds = Double.NaN;
-            if (r.method() != Method.BAG_OF_WORDS && r.method() != Method.PROBE) {
-                for (FineTuner.Point p : r.curve()) {
-                    if (p.validationAccuracy() >= target - 1e-12) {
-                        seconds = p.seconds();
-                        break;
-                    }
-                }
-            }
-            out.add(new Run(r.task(), r.labels(), r.trainExamples(), r.seed(), r.method(), r.epochs(), r.validationAccuracy(),
-                    r.testAccuracy(), r.testMacroF1(), r.trainSeconds(), seconds, r.curve()));
-        }
-        return out;
+                test.macroF1(), r.trainSeconds(), r.curve());
     }
 }

@@ -23,8 +23,10 @@ public record Corpus(String name, List<Document> documents) {
     /** The default: books, movie reviews, American English of 1961 and e-mail (datasets/README.md). */
     public static final String DEFAULT = "broad";
     public static final List<String> BUNDLED = List.of("broad", "books");
+    /** Corpora that datasets/prepare rebuilds from their pinned packages but the repository does not hold. */
+    public static final List<String> PREPARED = List.of("broad-xl");
     public static final String SEPARATOR_LINE = "<|endoftext|>";
-    private static final String SEPARATOR = "\n" + SEPARATOR_LINE + "\n";
+    static final String SEPARATOR = "\n" + SEPARATOR_LINE + "\n";
 
     /**
      * One file: a source of text, holding one or more documents. {@code fileName} and
@@ -37,7 +39,11 @@ public record Corpus(String name, List<Document> documents) {
     public record Split(List<String> train, List<String> validation) {}
 
     public static Corpus load(String nameOrPath) {
-        Path path = BUNDLED.contains(nameOrPath) ? Home.datasets().resolve(nameOrPath) : Path.of(nameOrPath);
+        boolean named = BUNDLED.contains(nameOrPath) || PREPARED.contains(nameOrPath);
+        Path path = named ? Home.datasets().resolve(nameOrPath) : Path.of(nameOrPath);
+        if (PREPARED.contains(nameOrPath) && !Files.exists(path)) {
+            throw new UserError(path + ": corpus not built yet; run datasets/prepare (it needs node and npm) to build it");
+        }
         if (!Files.exists(path)) {
             throw new UserError(path + ": corpus not found; give a .txt/.txt.gz file, a folder of them, or one of " + BUNDLED);
         }
@@ -57,7 +63,7 @@ public record Corpus(String name, List<Document> documents) {
         if (docs.isEmpty()) {
             throw new UserError(path + ": corpus is empty (no text in " + files.size() + " file(s))");
         }
-        String name = BUNDLED.contains(nameOrPath) ? nameOrPath : path.toAbsolutePath().normalize().toString();
+        String name = named ? nameOrPath : path.toAbsolutePath().normalize().toString();
         return new Corpus(name, List.copyOf(docs));
     }
 

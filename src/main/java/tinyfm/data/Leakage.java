@@ -78,6 +78,71 @@ public final class Leakage {
         return leaks;
     }
 
+    /**
+     * A near-copy: a document that holds {@link #NEAR_COPY_SHARE} or more of a task text's distinct
+     * {@link #SHINGLE_WORDS}-word shingles. Templated e-mail and re-posted reviews differ from a task
+     * text in a few words, so containment alone misses them.
+     */
+    public static final int SHINGLE_WORDS = 8;
+    public static final double NEAR_COPY_SHARE = 0.5;
+
+    /** One task text with a near-copy in the corpus: the document (file and index) and the share of shingles found. */
+    public record NearCopy(String task, String split, String text, String file, int document, double share) {}
+
+    /**
+     * Every task text of the given splits that has a near-copy in the corpus. A corpus file's
+     * documents are its parts between end-of-text lines; each is compared on its own.
+     */
+    public static List<NearCopy> nearCopies(Corpus corpus, List<Task> tasks, List<String> splits) {
+        List<Candidate> candidates = new ArrayList<>();
+        List<Set<Long>> own = new ArrayList<>();
+        Map<Long, List<Integer>> byShingle = new HashMap<>();
+        for (Task task : tasks) {
+            for (String split : splits) {
+                for (Example e : task.split(split)) {
+                    String[] words = words(normalize(e.text()));
+                    Set<Long> shingles = shingles(words);
+                    if (shingles.isEmpty()) {
+                        continue;
+                    }
+                    int id = candidates.size();
+                    candidates.add(new Candidate(task.name(), split, e.text(), words));
+                    own.add(shingles);
+                    shingles.forEach(s -> byShingle.computeIfAbsent(s, k -> new ArrayList<>()).add(id));
+                }
+            }
+        }
+        List<NearCopy> found = new ArrayList<>();
+        Set<Integer> reported = new HashSet<>();
+        for (Corpus.Document file : corpus.documents()) {
+            String[] documents = file.text().split("\n" + java.util.regex.Pattern.quote(Corpus.SEPARATOR_LINE) + "\n");
+            for (int d = 0; d < documents.length; d++) {
+                Map<Integer, Integer> hits = new HashMap<>();
+                for (long s : shingles(words(normalize(documents[d])))) {
+                    for (int id : byShingle.getOrDefault(s, List.of())) {
+                        hits.merge(id, 1, Integer::sum);
+                    }
+                }
+                for (Map.Entry<Integer, Integer> h : hits.entrySet()) {
+                    double share = (double) h.getValue() / own.get(h.getKey()).size();
+                    if (share >= NEAR_COPY_SHARE && reported.add(h.getKey())) {
+                        Candidate c = candidates.get(h.getKey());
+                        found.add(new NearCopy(c.task(), c.split(), c.text(), file.fileName(), d, share));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Set<Long> shingles(String[] words) {
+        Set<Long> out = new HashSet<>();
+        for (int i = 0; i + SHINGLE_WORDS <= words.length; i++) {
+            out.add(hash(words, i, SHINGLE_WORDS));
+        }
+        return out;
+    }
+
     private record Candidate(String task, String split, String text, String[] words) {}
 
     private static boolean occursAt(String[] needle, String[] haystack, int at) {

@@ -53,6 +53,13 @@ public record Task(String name, Path dir, List<String> labels,
         };
     }
 
+    /** Chance on a split: the accuracy of always answering its most common label. */
+    public double chance(String split) {
+        Map<String, Integer> counts = new TreeMap<>();
+        split(split).forEach(e -> counts.merge(e.label(), 1, Integer::sum));
+        return counts.isEmpty() ? Double.NaN : (double) Collections.max(counts.values()) / split(split).size();
+    }
+
     public int labelIndex(String label) {
         return labels.indexOf(label);
     }

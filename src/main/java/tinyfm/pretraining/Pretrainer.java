@@ -38,6 +38,8 @@ public final class Pretrainer {
         default void sampled(int step, String text) {}
 
         default void checkpointed(int step, Path file) {}
+
+        default void probed(int step, List<ReadingProbes.Point> points) {}
     }
 
     /** One point of the learning curve. */
@@ -45,7 +47,7 @@ public final class Pretrainer {
 
     /** What a finished (or stopped) run produced. */
     public record Result(Gpt model, ModelFile base, int steps, boolean completed, double trainSeconds,
-                         double tokensPerSecond, List<Point> curve) {}
+                         double tokensPerSecond, List<Point> curve, List<ReadingProbes.Point> probes) {}
 
     private final Corpus corpus;
     private final Tokenizer tokenizer;
@@ -56,6 +58,7 @@ public final class Pretrainer {
     private ModelFile parent;
     private String parentSha256;
     private TokenData encoded;
+    private ReadingProbes probes;
 
     public Pretrainer(Corpus corpus, Tokenizer tokenizer, GptConfig modelConfig, TrainingConfig config,
                       Path checkpointFile, Listener listener) {
@@ -90,6 +93,12 @@ public final class Pretrainer {
         return this;
     }
 
+    /** Probes the frozen model on downstream tasks at log-spaced steps ({@link ReadingProbes#schedule}). */
+    public Pretrainer withProbes(ReadingProbes probes) {
+        this.probes = probes;
+        return this;
+    }
+
     /**
      * Trains until the last step, the deadline, or a stop request (Ctrl-C), whichever comes first.
      * With {@code resume}, continues exactly from the checkpoint: weights, optimiser, step and curve.
@@ -105,9 +114,13 @@ public final class Pretrainer {
         int step = start.step(), batch = config.batchSize(), time = modelConfig.contextLength();
         double trainSeconds = start.trainSeconds(), smoothed = Double.NaN;
         List<Point> curve = new ArrayList<>(start.curve());
+        List<ReadingProbes.Point> probed = new ArrayList<>(start.probes());
         long tokensTimed = 0;
         double secondsTimed = 0;
         listener.started(step, config.steps(), batch * time, resume);
+        if (step == 0) {
+            probe(gpt, 0, probed);
+        }
         boolean stopped = false;
         while (step < config.steps()) {
             if (stopRequested.get() || (deadline != null && Instant.now().isAfter(deadline))) {
@@ -137,21 +150,24 @@ public final class Pretrainer {
                 curve.add(validate(gpt, data, step, trainSeconds, smoothed));
                 listener.sampled(step, sample(gpt));
             }
+            if (ReadingProbes.due(step, config.steps())) {
+                probe(gpt, step, probed);
+            }
             if (checkpointFile != null && step % config.checkpointEvery() == 0 && step < config.steps()) {
-                checkpoint(record, gpt, adam, new RunRecord.Progress(step, trainSeconds, curve));
+                checkpoint(record, gpt, adam, new RunRecord.Progress(step, trainSeconds, curve, probed));
             }
         }
         if (stopped && checkpointFile != null && step > 0) {
-            checkpoint(record, gpt, adam, new RunRecord.Progress(step, trainSeconds, curve));
+            checkpoint(record, gpt, adam, new RunRecord.Progress(step, trainSeconds, curve, probed));
         }
         if (curve.isEmpty() || curve.get(curve.size() - 1).step() != step) {
             curve.add(validate(gpt, data, step, trainSeconds, smoothed));
         }
-        RunRecord.Progress end = new RunRecord.Progress(step, trainSeconds, List.copyOf(curve));
+        RunRecord.Progress end = new RunRecord.Progress(step, trainSeconds, List.copyOf(curve), List.copyOf(probed));
         double tokensPerSecond = tokensTimed / Math.max(secondsTimed, 1e-9);
         ModelFile base = new ModelFile(ModelFile.Kind.BASE, modelConfig, tokenizer, gpt.parameters().values().dup(),
                 record.provenance(end, tokensPerSecond, !stopped), Map.of());
-        return new Result(gpt, base, step, !stopped, trainSeconds, tokensPerSecond, end.curve());
+        return new Result(gpt, base, step, !stopped, trainSeconds, tokensPerSecond, end.curve(), end.probes());
     }
 
     /** Random weights, a parent base's weights, or exactly where the checkpoint left off. */
@@ -161,18 +177,26 @@ public final class Pretrainer {
         }
         if (parent == null) {
             gpt.parameters().initialize(config.seed());
-            return new RunRecord.Progress(0, 0, List.of());
+            return new RunRecord.Progress(0, 0, List.of(), List.of());
         }
         gpt.parameters().values().assign(parent.weights());
         // the curve starts where the parent stands on the new text
         Validation before = Validation.measure(gpt, data, tokenizer, config.evalWindows(), config.batchSize());
-        return new RunRecord.Progress(0, 0, List.of(new Point(0, 0, Double.NaN, before.loss(), before.bitsPerByte())));
+        return new RunRecord.Progress(0, 0, List.of(new Point(0, 0, Double.NaN, before.loss(), before.bitsPerByte())), List.of());
     }
 
     private Point validate(Gpt gpt, TokenData data, int step, double trainSeconds, double smoothedLoss) {
         Validation v = Validation.measure(gpt, data, tokenizer, config.evalWindows(), config.batchSize());
         listener.evaluated(step, v.loss(), v.bitsPerByte());
         return new Point(step, trainSeconds, Double.isNaN(smoothedLoss) ? v.loss() : smoothedLoss, v.loss(), v.bitsPerByte());
+    }
+
+    private void probe(Gpt gpt, int step, List<ReadingProbes.Point> probed) {
+        if (probes != null) {
+            List<ReadingProbes.Point> points = probes.measure(gpt, tokenizer, step, (long) step * config.batchSize() * modelConfig.contextLength());
+            probed.addAll(points);
+            listener.probed(step, points);
+        }
     }
 
     private void checkpoint(RunRecord record, Gpt gpt, AdamW adam, RunRecord.Progress progress) {

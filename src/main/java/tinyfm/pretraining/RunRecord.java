@@ -21,8 +21,8 @@ import tinyfm.util.UserError;
  * interrupted run resumes exactly. {@link Checkpoint} and {@link Provenance} do the writing.
  */
 final class RunRecord {
-    /** Where a run stands: steps taken, seconds spent training, and the learning curve so far. */
-    record Progress(int step, double trainSeconds, List<Pretrainer.Point> curve) {}
+    /** Where a run stands: steps taken, seconds spent training, the learning curve and the probes so far. */
+    record Progress(int step, double trainSeconds, List<Pretrainer.Point> curve, List<ReadingProbes.Point> probes) {}
 
     private final Corpus corpus;
     private final String corpusSha256;
@@ -76,6 +76,9 @@ final class RunRecord {
         p.add("training", Json.GSON.toJsonTree(config));
         p.add("machine", Provenance.machine());
         p.add("curve", Json.GSON.toJsonTree(curve));
+        if (!progress.probes().isEmpty()) {
+            p.add("reading_probes", Json.GSON.toJsonTree(progress.probes()));
+        }
         if (parent != null) {
             p.add("parent", parent);
         }
@@ -90,6 +93,7 @@ final class RunRecord {
         state.addProperty("corpus_sha256", corpusSha256);
         state.add("training", Json.GSON.toJsonTree(config));
         state.add("curve", Json.GSON.toJsonTree(progress.curve()));
+        state.add("probes", Json.GSON.toJsonTree(progress.probes()));
         Checkpoint.save(file, model, tokenizer, gpt.parameters().values(), provenance(progress, 0, false), state,
                 adam.state()[0], adam.state()[1]);
     }
@@ -109,6 +113,8 @@ final class RunRecord {
         gpt.parameters().values().assign(checkpoint.model().weights());
         adam.restore(checkpoint.firstMoments(), checkpoint.secondMoments(), state.get("adam_steps").getAsLong());
         Pretrainer.Point[] curve = Json.GSON.fromJson(state.get("curve"), Pretrainer.Point[].class);
-        return new Progress(state.get("step").getAsInt(), state.get("train_seconds").getAsDouble(), List.of(curve));
+        ReadingProbes.Point[] probes = state.has("probes")
+                ? Json.GSON.fromJson(state.get("probes"), ReadingProbes.Point[].class) : new ReadingProbes.Point[0];
+        return new Progress(state.get("step").getAsInt(), state.get("train_seconds").getAsDouble(), List.of(curve), List.of(probes));
     }
 }

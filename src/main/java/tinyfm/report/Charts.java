@@ -7,14 +7,16 @@ import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import tinyfm.comparison.Comparison.Method;
 import tinyfm.comparison.Comparison.Run;
-import tinyfm.finetuning.FineTuner;
 import tinyfm.util.AtomicFiles;
 import tinyfm.util.UserError;
 
@@ -24,83 +26,147 @@ public final class Charts {
 
     private Charts() {}
 
-    /** Validation accuracy against training seconds, one line per method (seed 1, the largest label budget). */
-    public static XYChart learningCurves(List<Run> runs, String task, String labels) {
+    /** The grey dashed level line every accuracy chart carries. */
+    public static final String CHANCE = "chance";
+
+    /**
+     * Validation accuracy against training seconds at the largest label budget: for each neural
+     * arm, the best accuracy so far, averaged over seeds on a common time grid; with chance and the
+     * time views' target as level lines (the time to target is where a curve crosses it).
+     */
+    public static XYChart learningCurves(List<Run> runs, String task, String labels, TimeViews.Chance chance) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Learning curves: " + task + " (" + labels + " labels, seed 1)")
-                .xAxisTitle("training time (s)").yAxisTitle("validation accuracy").build();
+                .title("Learning curves: " + task + " (" + labels + " labels, mean over seeds)")
+                .xAxisTitle("training time (s)").yAxisTitle("validation accuracy (%, best so far)").build();
         style(chart.getStyler());
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        for (Run r : runs) {
-            if (r.task().equals(task) && r.labels().equals(labels) && r.seed() == 1 && r.curve().size() > 1) {
-                List<Double> x = new ArrayList<>(), y = new ArrayList<>();
-                for (FineTuner.Point p : r.curve()) {
-                    x.add(p.seconds());
-                    y.add(p.validationAccuracy());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setYAxisDecimalPattern("0");
+        double end = 0;
+        for (Method m : List.of(Method.PRETRAINED_FULL, Method.PRETRAINED_HEAD, Method.SCRATCH)) {
+            List<Run> arm = TimeViews.arm(runs, task, labels, m).stream().filter(r -> !r.curve().isEmpty()).toList();
+            if (arm.isEmpty()) {
+                continue;
+            }
+            double last = arm.stream().mapToDouble(r -> r.curve().get(r.curve().size() - 1).seconds()).max().orElse(0);
+            end = Math.max(end, last);
+            List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+            for (int i = 0; i <= CURVE_POINTS; i++) {
+                double t = last * i / CURVE_POINTS;
+                double[] at = arm.stream().mapToDouble(r -> TimeViews.accuracyAt(r, t)).toArray();
+                if (java.util.Arrays.stream(at).allMatch(Double::isFinite)) { // from the time every seed has validated once
+                    x.add(t);
+                    y.add(100 * java.util.Arrays.stream(at).average().orElseThrow());
                 }
-                chart.addSeries(r.method().label, x, y);
+            }
+            if (!x.isEmpty()) {
+                chart.addSeries(m.label + " (" + arm.size() + " seeds)", x, y).setMarker(SeriesMarkers.NONE);
+            }
+        }
+        if (end > 0) {
+            level(chart, CHANCE + String.format(java.util.Locale.ROOT, " (%.0f%%)", 100 * chance.validation()), end, 100 * chance.validation(), java.awt.Color.GRAY);
+            TimeViews.TimeToTarget t = TimeViews.timeToTarget(runs, task, labels, chance);
+            if (t.defined()) {
+                level(chart, String.format(java.util.Locale.ROOT, "target %.1f%% (halfway from chance to the base's final)", 100 * t.target()),
+                        end, 100 * t.target(), new java.awt.Color(170, 0, 0));
             }
         }
         return chart;
     }
 
+    private static final int CURVE_POINTS = 60;
+
+    private static void level(XYChart chart, String name, double end, double value, java.awt.Color colour) {
+        var s = chart.addSeries(name, List.of(0.0, end), List.of(value, value));
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineStyle(SeriesLines.DASH_DASH);
+        s.setLineColor(colour);
+    }
+
+    /** The x-axis ticks of a budget chart: one per label budget, "all" with its number of examples. */
+    static List<String> budgetTicks(List<Summary.Cell> cells, String task) {
+        return cells.stream().filter(c -> c.task().equals(task) && !c.method().prompted())
+                .sorted(java.util.Comparator.comparingInt(Summary.Cell::trainExamples))
+                .map(c -> c.labels().equals("all") ? String.format(java.util.Locale.ROOT, "all (%,d)", c.trainExamples()) : c.labels())
+                .distinct().toList();
+    }
+
     /**
-     * Mean test accuracy against the number of labelled training examples, one line per method,
-     * with error bars: the 95% confidence interval of the mean over seeds.
+     * Mean test accuracy against the label budget, one line per method with its 95% interval over
+     * seeds, a tick at every budget, and chance; zero-shot prompting (no labels) as a level line.
+     * The claim itself rests on the paired difference: {@link #transferGain}.
      */
-    public static XYChart dataEfficiency(List<Summary.Cell> cells, String task) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Data efficiency: " + task).xAxisTitle("labelled training examples (log scale)")
-                .yAxisTitle("test accuracy (mean, 95% interval)").build();
+    public static CategoryChart dataEfficiency(List<Summary.Cell> cells, String task, TimeViews.Chance chance) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Data efficiency: " + task).xAxisTitle("labelled training examples")
+                .yAxisTitle("test accuracy (%, mean and 95% interval)").build();
         style(chart.getStyler());
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setErrorBarsColorSeriesColor(true); // each interval in its method's colour
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        chart.getStyler().setErrorBarsColorSeriesColor(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setYAxisDecimalPattern("0");
+        chart.getStyler().setOverlapped(true); // every series at its budget's tick, not spread like bars
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(100.0);
+        List<String> ticks = budgetTicks(cells, task);
         for (Method m : Method.values()) {
-            List<Double> x = new ArrayList<>(), y = new ArrayList<>(), error = new ArrayList<>();
-            if (m == Method.PROMPT_ZERO) { // no labels at all: a level line across the chart (a log axis has no 0)
-                Summary.Cell zero = cells.stream().filter(c -> c.task().equals(task) && c.method() == m).findFirst().orElse(null);
-                java.util.DoubleSummaryStatistics range = cells.stream().filter(c -> c.task().equals(task) && c.trainExamples() > 0)
-                        .mapToDouble(Summary.Cell::trainExamples).summaryStatistics();
-                if (zero != null && range.getCount() > 0) {
-                    double acc = zero.testAccuracy().mean();
-                    var series = chart.addSeries(m.label + " (no labels)", List.of(range.getMin(), range.getMax()), List.of(acc, acc));
-                    series.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                }
+            if (m.prompted()) {
                 continue;
             }
+            List<Double> y = new ArrayList<>(), error = new ArrayList<>();
             cells.stream().filter(c -> c.task().equals(task) && c.method() == m)
                     .sorted(java.util.Comparator.comparingInt(Summary.Cell::trainExamples))
                     .forEach(c -> {
-                        x.add((double) c.trainExamples());
-                        y.add(c.testAccuracy().mean());
-                        error.add(c.testAccuracy().halfWidth95());
+                        y.add(100 * c.testAccuracy().mean());
+                        error.add(100 * c.testAccuracy().halfWidth95());
                     });
-            if (!x.isEmpty()) {
-                chart.addSeries(m.label, x, y, error);
+            if (y.size() == ticks.size()) {
+                chart.addSeries(m.label, ticks, y, error);
             }
         }
+        Summary.Cell zero = cells.stream().filter(c -> c.task().equals(task) && c.method() == Method.PROMPT_ZERO).findFirst().orElse(null);
+        if (zero != null) {
+            categoryLevel(chart, Method.PROMPT_ZERO.label + " (no labels)", ticks, 100 * zero.testAccuracy().mean(), new java.awt.Color(150, 0, 150));
+        }
+        categoryLevel(chart, CHANCE + String.format(java.util.Locale.ROOT, " (%.0f%%)", 100 * chance.test()), ticks, 100 * chance.test(), java.awt.Color.GRAY);
         return chart;
     }
 
+    private static void categoryLevel(CategoryChart chart, String name, List<String> ticks, double value, java.awt.Color colour) {
+        var s = chart.addSeries(name, ticks, java.util.Collections.nCopies(ticks.size(), value));
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineStyle(SeriesLines.DASH_DASH);
+        s.setLineColor(colour);
+    }
+
     /**
-     * Time to accuracy: seconds of training until validation accuracy first reached the best that
-     * training from scratch reached, per task; a missing bar means the target was never reached.
+     * The transfer claim's own evidence: fine-tuned − scratch test accuracy, paired by seed, with its
+     * 95% interval, per label budget and task; zero is "no difference".
      */
-    public static CategoryChart timeToAccuracy(List<Summary.Cell> cells, List<String> tasks, String labels) {
+    public static CategoryChart transferGain(List<Run> runs) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Time to from-scratch's best validation accuracy (" + labels + " labels)")
-                .xAxisTitle("task").yAxisTitle("seconds of training (mean over seeds)").build();
+                .title("Transfer gain: fine-tuned base − from scratch (paired by seed)").xAxisTitle("labelled training examples")
+                .yAxisTitle("test accuracy difference (points, 95% interval)").build();
         style(chart.getStyler());
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        for (Method m : List.of(Method.PRETRAINED_FULL, Method.SCRATCH)) {
-            List<Double> seconds = new ArrayList<>();
-            for (String task : tasks) {
-                Summary.Cell c = Summary.find(cells, task, labels, m);
-                seconds.add(c == null || Double.isNaN(c.secondsToTarget().mean()) ? 0.0 : c.secondsToTarget().mean());
+        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        chart.getStyler().setErrorBarsColorSeriesColor(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setYAxisDecimalPattern("0");
+        chart.getStyler().setOverlapped(true);
+        List<String> tasks = Summary.tasks(runs);
+        List<String> budgets = Summary.labelOrder(runs).stream() // the budgets every task has both arms at
+                .filter(l -> tasks.stream().allMatch(t -> Summary.paired(runs, t, l, Method.PRETRAINED_FULL, Method.SCRATCH).n() > 0)).toList();
+        for (String task : tasks) {
+            List<Double> y = new ArrayList<>(), error = new ArrayList<>();
+            for (String labels : budgets) {
+                Summary.Difference d = Summary.paired(runs, task, labels, Method.PRETRAINED_FULL, Method.SCRATCH);
+                y.add(100 * d.mean());
+                error.add(d.n() < 2 ? 0.0 : 100 * (d.high() - d.low()) / 2);
             }
-            chart.addSeries(m.label, tasks, seconds);
+            if (!budgets.isEmpty()) {
+                chart.addSeries(task, budgets, y, error);
+            }
         }
+        categoryLevel(chart, "no difference", budgets, 0, java.awt.Color.GRAY);
         return chart;
     }
 

@@ -1,56 +1,111 @@
 package tinyfm.report;
 
 import com.google.gson.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import tinyfm.comparison.Comparison;
 import tinyfm.comparison.Comparison.Method;
 import tinyfm.comparison.Comparison.Run;
+import tinyfm.data.Task;
 import tinyfm.util.AtomicFiles;
 import tinyfm.util.Json;
+import tinyfm.util.UserError;
 
-/** Writes the comparison's results.json, results.csv, report.md and charts into one folder. */
+/**
+ * Writes the comparison's results.json, and derives from it results.csv, report.md and the charts,
+ * into one folder. {@code tinyfm report --from DIR} derives them again from a committed results.json,
+ * so every number a document cites comes from one file.
+ */
 public final class Report {
     private Report() {}
 
-    public record Context(String base, String baseSha256, double pretrainSeconds, String model, Comparison.Plan plan, JsonObject machine) {}
+    /**
+     * What the runs were made with: the base, its pretraining cost, the plan, the machine, chance on
+     * each task, and a line that says which run this is (the demo's small run, or the grid).
+     */
+    public record Context(String base, String baseSha256, double pretrainSeconds, String model, Comparison.Plan plan, JsonObject machine,
+                          Map<String, TimeViews.Chance> chance, String run) {}
 
+    /** Chance on each task, from its validation and test splits. */
+    public static Map<String, TimeViews.Chance> chance(List<String> tasks) {
+        Map<String, TimeViews.Chance> out = new LinkedHashMap<>();
+        for (String name : tasks) {
+            Task t = Task.load(name);
+            out.put(t.name(), new TimeViews.Chance(t.chance("val"), t.chance("test")));
+        }
+        return out;
+    }
+
+    /** Writes results.json, results.csv, report.md and the charts; returns the charts' names. */
     public static List<String> write(Path dir, Context context, List<Run> runs) {
-        List<Summary.Cell> cells = Summary.cells(runs);
-        List<String> tasks = Summary.tasks(runs);
-        String largest = Summary.largestLabels(runs);
-        Summary.Payback payback = Summary.payback(cells, tasks, largest, context.pretrainSeconds());
-
         JsonObject json = new JsonObject();
         json.add("context", Json.GSON.toJsonTree(context));
         json.add("runs", Json.GSON.toJsonTree(runs));
-        json.add("summary", Json.GSON.toJsonTree(cells));
-        json.add("payback", Json.GSON.toJsonTree(payback));
-        AtomicFiles.writeString(dir.resolve("results.json"), Json.GSON.toJson(json));
-        AtomicFiles.writeString(dir.resolve("results.csv"), csv(runs));
+        json.add("summary", Json.GSON.toJsonTree(Summary.cells(runs)));
+        AtomicFiles.writeString(dir.resolve(RESULTS), Json.GSON.toJson(json));
+        return rewrite(dir, context, runs);
+    }
 
+    /** The file every table and chart of a comparison is derived from. */
+    public static final String RESULTS = "results.json";
+
+    /** A comparison's context and runs, read back from its results.json. */
+    public record Results(Context context, List<Run> runs) {}
+
+    public static Results read(Path dir) {
+        Path file = dir.resolve(RESULTS);
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(file + ": not found; give a folder that 'tinyfm compare' or 'tinyfm demo' wrote");
+        }
+        try {
+            JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            Context context = Json.GSON.fromJson(json.get("context"), Context.class);
+            List<Run> runs = List.of(Json.GSON.fromJson(json.get("runs"), Run[].class));
+            if (context == null || context.chance() == null || runs.isEmpty()) {
+                throw new UserError(file + ": no context with chance, or no runs; it was written by an older tinyfm, rerun the comparison");
+            }
+            return new Results(context, runs);
+        } catch (java.io.IOException | RuntimeException e) {
+            if (e instanceof UserError u) {
+                throw u;
+            }
+            throw new UserError(file + ": not a tinyfm results file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** Derives results.csv, report.md and every chart from the runs; the same runs give the same files. */
+    public static List<String> rewrite(Path dir, Context context, List<Run> runs) {
+        List<Summary.Cell> cells = Summary.cells(runs);
+        List<String> tasks = Summary.tasks(runs);
+        String largest = Summary.largestLabels(runs);
+        AtomicFiles.writeString(dir.resolve("results.csv"), csv(runs));
         List<String> charts = new java.util.ArrayList<>();
         for (String task : tasks) {
-            Charts.save(Charts.learningCurves(runs, task, largest), dir, "learning-curves-" + task);
-            Charts.save(Charts.dataEfficiency(cells, task), dir, "data-efficiency-" + task);
+            TimeViews.Chance chance = context.chance().get(task);
+            Charts.save(Charts.learningCurves(runs, task, largest, chance), dir, "learning-curves-" + task);
+            Charts.save(Charts.dataEfficiency(cells, task, chance), dir, "data-efficiency-" + task);
             charts.add("learning-curves-" + task);
             charts.add("data-efficiency-" + task);
         }
-        Charts.save(Charts.timeToAccuracy(cells, tasks, largest), dir, "time-to-accuracy");
-        charts.add("time-to-accuracy");
-        Charts.save(Charts.time(cells, tasks, largest, context.pretrainSeconds()), dir, "time");
-        charts.add("time");
-        AtomicFiles.writeString(dir.resolve("report.md"), markdown(context, runs, cells, tasks, largest, payback, charts));
+        if (!TimeReport.pairs(runs).isEmpty()) {
+            Charts.save(Charts.transferGain(runs), dir, "transfer-gain");
+            charts.add("transfer-gain");
+            Charts.save(Charts.time(cells, tasks, largest, context.pretrainSeconds()), dir, "time");
+            charts.add("time");
+        }
+        AtomicFiles.writeString(dir.resolve("report.md"), markdown(context, runs, cells, tasks, charts));
         return charts;
     }
 
     static String csv(List<Run> runs) {
-        StringBuilder sb = new StringBuilder("task,labels,train_examples,seed,method,epochs,validation_accuracy,test_accuracy,test_macro_f1,train_seconds,seconds_to_target\n");
+        StringBuilder sb = new StringBuilder("task,labels,train_examples,seed,method,epochs,validation_accuracy,test_accuracy,test_macro_f1,train_seconds\n");
         for (Run r : runs) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%.4f,%.4f,%.4f,%.2f,%s%n", r.task(), r.labels(), r.trainExamples(), r.seed(),
-                    r.method().name().toLowerCase(Locale.ROOT), r.epochs(), r.validationAccuracy(), r.testAccuracy(), r.testMacroF1(), r.trainSeconds(),
-                    Double.isFinite(r.secondsToTarget()) ? String.format(Locale.ROOT, "%.2f", r.secondsToTarget()) : ""));
+            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%.4f,%.4f,%.4f,%.2f%n", r.task(), r.labels(), r.trainExamples(), r.seed(),
+                    r.method().name().toLowerCase(Locale.ROOT), r.epochs(), r.validationAccuracy(), r.testAccuracy(), r.testMacroF1(), r.trainSeconds()));
         }
         return sb.toString();
     }
@@ -61,18 +116,16 @@ public final class Report {
     }
 
     private static String secs(Summary.Stat s) {
-        return Double.isNaN(s.mean()) ? "not reached" : String.format(Locale.ROOT, "%.1f", s.mean());
+        return Double.isNaN(s.mean()) ? "–" : String.format(Locale.ROOT, "%.1f", s.mean());
     }
 
-    /** What the CLI prints at the end of a comparison: the main table and the payback verdict. */
-    public static String summaryText(List<Run> runs, double pretrainSeconds) {
-        List<Summary.Cell> cells = Summary.cells(runs);
-        List<String> tasks = Summary.tasks(runs);
+    /** What the CLI prints at the end of a comparison: the main table, the findings and the time views. */
+    public static String summaryText(List<Run> runs, Context context) {
         String prompting = promptingTable(runs);
-        return mainTable(cells, runs, tasks, Summary.labelOrder(runs)) + "\n"
+        return context.run() + "\n\n" + mainTable(runs) + "\n"
                 + (prompting.isEmpty() ? "" : "Prompting the base, no training:\n" + prompting + "\n")
-                + String.join("\n", Summary.transferFindings(runs)) + "\n"
-                + Summary.payback(cells, tasks, Summary.largestLabels(runs), pretrainSeconds).verdict() + "\n";
+                + String.join("\n", Summary.transferFindings(runs)) + "\n\n"
+                + TimeReport.markdown(runs, context.chance(), context.pretrainSeconds());
     }
 
     /** The base's recorded pretraining time, NaN for a base made before provenance recorded it. */
@@ -147,16 +200,18 @@ public final class Report {
         return sb.toString();
     }
 
-    static String markdown(Context ctx, List<Run> runs, List<Summary.Cell> cells, List<String> tasks, String largest,
-                           Summary.Payback payback, List<String> charts) {
+    static String markdown(Context ctx, List<Run> runs, List<Summary.Cell> cells, List<String> tasks, List<String> charts) {
         List<String> labelOrder = Summary.labelOrder(runs);
         StringBuilder sb = new StringBuilder();
         sb.append("# Transfer vs. from scratch\n\n");
+        sb.append(ctx.run()).append("\n\n");
         sb.append(String.format(Locale.ROOT, "Base `%s` (sha256 `%s…`): %s, pretrained in %.0f s. Tasks: %s. Label budgets: %s. Seeds: %d.%n%n",
                 ctx.base(), ctx.baseSha256().substring(0, 12), ctx.model(), ctx.pretrainSeconds(), String.join(", ", tasks),
                 String.join(", ", labelOrder), ctx.plan().seeds()));
         sb.append("Machine: ").append(ctx.machine().get("cores")).append(" cores, ").append(ctx.machine().get("cpu").getAsString()).append(".\n\n");
-        sb.append("## Test accuracy (mean ± std over seeds, %) and training time (s)\n\n");
+        sb.append("Chance (the most common label's share of the test set): ");
+        sb.append(String.join(", ", tasks.stream().map(t -> String.format(Locale.ROOT, "%s %.0f%%", t, 100 * ctx.chance().get(t).test())).toList()));
+        sb.append(".\n\n## Test accuracy (mean ± std over seeds, %) and training time (s)\n\n");
         sb.append(mainTable(cells, runs, tasks, labelOrder)).append('\n');
         String prompting = promptingTable(runs);
         if (!prompting.isEmpty()) {
@@ -164,28 +219,19 @@ public final class Report {
                     .append(Comparison.CALIBRATE_PROMPTS ? ", minus its score after a content-free text (calibration)" : "")
                     .append("; a few-shot prompt first shows labelled examples from the training split.\n\n").append(prompting).append('\n');
         }
-        sb.append("## Time to target\n\nSeconds of training until validation accuracy first reached the best accuracy that training from scratch reached, ")
-                .append("in the same task, label budget and seed (mean over the seeds that reached it).\n\n");
-        sb.append("| task | labels | from-scratch best (target) | from scratch | pretrained, full | pretrained, head only |\n|---|---:|---:|---:|---:|---:|\n");
-        for (String task : tasks) {
-            for (String labels : labelOrder) {
-                Summary.Cell sc = Summary.find(cells, task, labels, Method.SCRATCH);
-                if (sc == null) {
-                    continue;
-                }
-                double target = runs.stream().filter(r -> r.task().equals(task) && r.labels().equals(labels) && r.method() == Method.SCRATCH)
-                        .mapToDouble(Run::validationAccuracy).average().orElse(Double.NaN);
-                Summary.Cell full = Summary.find(cells, task, labels, Method.PRETRAINED_FULL), head = Summary.find(cells, task, labels, Method.PRETRAINED_HEAD);
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %s | %s | %s |%n", task, labels, 100 * target,
-                        secs(sc.secondsToTarget()), reached(full), reached(head)));
-            }
-        }
-        sb.append("\n## Does the pretrained base transfer?\n\n");
+        sb.append("## Does the pretrained base transfer?\n\n");
         Summary.transferFindings(runs).forEach(line -> sb.append("- ").append(line).append('\n'));
         sb.append("\nThe paired difference compares, seed by seed, two models trained on the same labelled examples; ")
                 .append("the interval is Student's t over the seeds.\n");
-        sb.append("\n## Does pretraining pay back?\n\n").append(payback.verdict()).append("\n\n");
-        sb.append("## How this was measured\n\n");
+        String time = TimeReport.markdown(runs, ctx.chance(), ctx.pretrainSeconds());
+        if (!time.isEmpty()) {
+            sb.append("\n## What the base buys in time\n\n");
+            sb.append(String.format(Locale.ROOT, "Read from the validation curves: %d validations per run at the largest label budget, %d below it, "
+                    + "so a time is only as fine as those checkpoints.%n%n", ctx.plan().validations(),
+                    Math.min(Comparison.FEW_LABEL_VALIDATIONS, ctx.plan().validations())));
+            sb.append(time);
+        }
+        sb.append("\n## How this was measured\n\n");
         sb.append("- The from-scratch model is the **identical architecture with the same tokenizer** (the base's), the same data, optimiser, schedule ")
                 .append("and number of epochs; the only difference is that its weights start random instead of pretrained.\n");
         sb.append(String.format(Locale.ROOT, "- Every neural run trains for at least %d epochs, and with few labels for as many as it takes to see %d examples; "
@@ -195,15 +241,12 @@ public final class Report {
         sb.append("- The linear probe is a logistic regression on the frozen base's hidden states, pooled over each text (mean, maximum and ")
                 .append("last position); only the regression is trained, so it measures what pretraining alone put into the features. ")
                 .append("Its time counts the forward passes over its training examples and the fit.\n");
-        sb.append("- Seeds are paired: for a given seed every method trains on the same labelled examples.\n\n");
+        sb.append("- Seeds are paired: for a given seed every method trains on the same labelled examples.\n");
+        sb.append("- Every table and chart here is derived from `results.json` by `tinyfm report --from <this folder>`.\n\n");
         sb.append("## Charts\n\n");
         for (String c : charts) {
             sb.append("![").append(c).append("](").append(c).append(".png)\n");
         }
         return sb.toString();
-    }
-
-    private static String reached(Summary.Cell c) {
-        return c == null ? "–" : String.format(Locale.ROOT, "%s (%d/%d)", secs(c.secondsToTarget()), c.reachedTarget(), c.seeds());
     }
 }

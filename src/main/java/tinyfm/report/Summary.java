@@ -8,7 +8,7 @@ import java.util.Map;
 import tinyfm.comparison.Comparison.Method;
 import tinyfm.comparison.Comparison.Run;
 
-/** Means and spreads over seeds, time to target, and whether pretraining pays back. */
+/** Means and spreads over seeds, and paired differences between methods. */
 public final class Summary {
     private Summary() {}
 
@@ -30,8 +30,7 @@ public final class Summary {
     }
 
     /** One task × label budget × method, over seeds. */
-    public record Cell(String task, String labels, int trainExamples, Method method, Stat testAccuracy, Stat trainSeconds,
-                       Stat secondsToTarget, int reachedTarget, int seeds) {}
+    public record Cell(String task, String labels, int trainExamples, Method method, Stat testAccuracy, Stat trainSeconds, int seeds) {}
 
     public static List<Cell> cells(List<Run> runs) {
         Map<String, List<Run>> groups = new LinkedHashMap<>();
@@ -43,9 +42,7 @@ public final class Summary {
             Run first = g.get(0);
             cells.add(new Cell(first.task(), first.labels(), first.trainExamples(), first.method(),
                     Stat.of(g.stream().map(Run::testAccuracy).toList()),
-                    Stat.of(g.stream().map(Run::trainSeconds).toList()),
-                    Stat.of(g.stream().map(Run::secondsToTarget).toList()),
-                    (int) g.stream().filter(r -> Double.isFinite(r.secondsToTarget())).count(), g.size()));
+                    Stat.of(g.stream().map(Run::trainSeconds).toList()), g.size()));
         }
         return cells;
     }
@@ -91,77 +88,6 @@ public final class Summary {
 
     public static Cell find(List<Cell> cells, String task, String labels, Method method) {
         return cells.stream().filter(c -> c.task().equals(task) && c.labels().equals(labels) && c.method() == method).findFirst().orElse(null);
-    }
-
-    /**
-     * Payback, at the largest label budget: pretraining costs {@code pretrainSeconds} once; each task
-     * then saves (scratch's time to its best) − (pretrained's time to the same accuracy). After how
-     * many tasks do the savings cover the one-off cost? Never, if pretrained does not reach scratch's
-     * accuracy or is not faster.
-     */
-    public record Payback(double pretrainSeconds, String labels, Map<String, Double> savingPerTask, double meanSaving,
-                          int tasksToPayBack, String verdict) {}
-
-    public static Payback payback(List<Cell> cells, List<String> tasks, String labels, double pretrainSeconds) {
-        Payback p = paybackInTime(cells, tasks, labels, pretrainSeconds);
-        return new Payback(p.pretrainSeconds(), p.labels(), p.savingPerTask(), p.meanSaving(), p.tasksToPayBack(),
-                p.verdict() + accuracyNote(cells, tasks, labels));
-    }
-
-    /**
-     * Time to scratch's accuracy misses what scratch never reaches: with few labels, training from
-     * scratch stops improving early and low, so the time saved is small while the accuracy gained is large.
-     */
-    private static String accuracyNote(List<Cell> cells, List<String> tasks, String labels) {
-        StringBuilder sb = new StringBuilder();
-        for (String task : tasks) {
-            Cell scratch = find(cells, task, labels, Method.SCRATCH), pre = find(cells, task, labels, Method.PRETRAINED_FULL);
-            if (scratch != null && pre != null && pre.testAccuracy().mean() - scratch.testAccuracy().mean() >= ACCURACY_NOTE_POINTS / 100) {
-                sb.append(String.format(Locale.ROOT, " Time is not the whole story: on %s the fine-tuned base ends at %.1f%% test accuracy, "
-                        + "%.1f points above training from scratch (%.1f%%).", task, 100 * pre.testAccuracy().mean(),
-                        100 * (pre.testAccuracy().mean() - scratch.testAccuracy().mean()), 100 * scratch.testAccuracy().mean()));
-            }
-        }
-        return sb.toString();
-    }
-
-    /** A difference in final accuracy worth a sentence next to the time verdict. */
-    private static final double ACCURACY_NOTE_POINTS = 5;
-
-    private static Payback paybackInTime(List<Cell> cells, List<String> tasks, String labels, double pretrainSeconds) {
-        Map<String, Double> savings = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
-        for (String task : tasks) {
-            Cell scratch = find(cells, task, labels, Method.SCRATCH), pre = find(cells, task, labels, Method.PRETRAINED_FULL);
-            if (scratch == null || pre == null) {
-                continue;
-            }
-            if (pre.reachedTarget() < pre.seeds()) {
-                problems.add(pre.seeds() == 1
-                        ? String.format("on %s the fine-tuned base never reached the best validation accuracy of training from scratch", task)
-                        : String.format("on %s the fine-tuned base reached the best validation accuracy of training from scratch in %d of %d seeds only",
-                        task, pre.reachedTarget(), pre.seeds()));
-                savings.put(task, Double.NaN);
-            } else {
-                savings.put(task, scratch.secondsToTarget().mean() - pre.secondsToTarget().mean());
-            }
-        }
-        double mean = savings.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        String with = String.format("With %s labels, ", labels);
-        if (!problems.isEmpty()) {
-            return new Payback(pretrainSeconds, labels, savings, Double.NaN, -1,
-                    with + "pretraining does not pay back in training time: " + String.join("; ", problems) + ".");
-        }
-        if (!(mean > 0)) {
-            return new Payback(pretrainSeconds, labels, savings, mean, -1, String.format(Locale.ROOT,
-                    "%sfine-tuning the base is not faster than training from scratch to the same validation accuracy "
-                            + "(%.1f s saved per task on average), so the %.0f s of pretraining is never recovered in time.", with, mean, pretrainSeconds));
-        }
-        int n = (int) Math.ceil(pretrainSeconds / mean);
-        return new Payback(pretrainSeconds, labels, savings, mean, n, String.format(Locale.ROOT,
-                "%sthe fine-tuned base reaches the best validation accuracy of training from scratch %.1f s sooner per task on average; "
-                        + "the one-off pretraining (%.0f s) pays for itself after %d task%s like these.",
-                with, mean, pretrainSeconds, n, n == 1 ? "" : "s"));
     }
 
     /**

@@ -18,17 +18,21 @@ class DemoTest {
         String out = r.out();
         int at = -1;
         for (String step : new String[] {"1. Tokens", "2. Pretraining (self-supervised), live", "3. The foundation model", "4. Prompting",
-                "5. Transfer learning with few labels", "6. Time to accuracy", "7. The report and charts"}) {
+                "5. Transfer learning with few labels", "6. What the base buys in time", "7. The report and charts"}) {
             int next = out.indexOf(step);
             assertTrue(next > at, "step '" + step + "' missing or out of order:\n" + out);
             at = next;
         }
         assertTrue(out.contains("full − scratch (95% CI)"), out);
         assertTrue(out.contains("topic, 32 labels, test accuracy: the fine-tuned base"), out);
+        assertTrue(out.contains("sentiment, 32 labels, test accuracy: the fine-tuned base"), "both bundled tasks:\n" + out);
+        assertTrue(out.contains("The demo's small run: 2 seeds"), "the demo labels its own numbers:\n" + out);
+        assertTrue(out.contains("**Time to a fixed target.**") && out.contains("**The cost side.**"), out);
         assertFalse(out.contains("0 of 1"), "no verdict that counts seeds it did not have:\n" + out);
         assertFalse(out.contains("·") || out.contains("↵"), "samples use plain spaces and ' / ' for line breaks");
         Path report = Home.dir().resolve("results/demo-quick/report.md");
         assertTrue(Files.readString(report).contains("## Does the pretrained base transfer?"));
         assertTrue(Files.size(report.resolveSibling("data-efficiency-topic.png")) > 1000);
+        assertTrue(Files.size(report.resolveSibling("data-efficiency-sentiment.png")) > 1000);
     }
 }

@@ -31,7 +31,7 @@ class ComparisonTest {
                 "--epochs", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("| colours | 8 |"), r.out());
-        for (String f : List.of("results.json", "results.csv", "report.md", "time.png", "time.svg",
+        for (String f : List.of("results.json", "results.csv", "report.md", "time.png", "time.svg", "transfer-gain.png",
                 "learning-curves-colours.png", "learning-curves-colours.svg", "data-efficiency-colours.png", "data-efficiency-colours.svg")) {
             assertTrue(Files.size(out.resolve(f)) > 100, f + " written");
         }
@@ -45,26 +45,20 @@ class ComparisonTest {
         assertTrue(csv.stream().anyMatch(line -> line.contains(",prompt_zero,")), "the zero-shot arm ran");
         assertTrue(csv.stream().anyMatch(line -> line.contains(",probe,")), "the probe arm ran");
         String report = Files.readString(out.resolve("report.md"));
-        assertTrue(report.contains("## Does pretraining pay back?"));
+        assertTrue(report.contains("## What the base buys in time"), report);
+        assertTrue(report.contains("**Time to a fixed target.**"), report);
+
+        // one source of numbers: the report derived again from results.json is the same report
+        Path again = dir.resolve("again");
+        CliTest.Run derived = CliTest.run("report", "--from", out.toString(), "--out", again.toString());
+        assertEquals(0, derived.code(), derived.err());
+        assertEquals(report, Files.readString(again.resolve("report.md")));
+        assertEquals(Files.readString(out.resolve("results.csv")), Files.readString(again.resolve("results.csv")));
         assertTrue(report.contains("identical architecture with the same tokenizer"));
     }
 
-    @Test
-    void timeToTargetIsTheFirstPointReachingScratchsBest() {
-        List<FineTuner.Point> scratch = List.of(new FineTuner.Point(1, 10, 0.6, 0.70), new FineTuner.Point(2, 20, 0.5, 0.80));
-        List<FineTuner.Point> pre = List.of(new FineTuner.Point(1, 4, 0.5, 0.81), new FineTuner.Point(2, 8, 0.4, 0.85));
-        List<FineTuner.Point> slow = List.of(new FineTuner.Point(1, 5, 0.5, 0.75));
-        List<Run> cell = Comparison.withTimeToTarget(List.of(
-                run(Method.PRETRAINED_FULL, 0.85, pre), run(Method.PRETRAINED_HEAD, 0.75, slow), run(Method.SCRATCH, 0.80, scratch),
-                run(Method.BAG_OF_WORDS, 0.9, List.of())));
-        assertEquals(4.0, cell.get(0).secondsToTarget());
-        assertTrue(Double.isNaN(cell.get(1).secondsToTarget()), "never reached");
-        assertEquals(20.0, cell.get(2).secondsToTarget());
-        assertTrue(Double.isNaN(cell.get(3).secondsToTarget()));
-    }
-
     private static Run run(Method m, double val, List<FineTuner.Point> curve) {
-        return new Run("t", "all", 10, 1, m, 2, val, val, val, 1, Double.NaN, curve);
+        return new Run("t", "all", 10, 1, m, 2, val, val, val, 1, curve);
     }
 
     @Test
@@ -72,8 +66,8 @@ class ComparisonTest {
         List<Run> runs = new java.util.ArrayList<>();
         double[] pre = {0.80, 0.82, 0.78}, scratch = {0.70, 0.71, 0.69};
         for (int seed = 1; seed <= 3; seed++) {
-            runs.add(new Run("t", "32", 32, seed, Method.PRETRAINED_FULL, 1, 0, pre[seed - 1], 0, 1, Double.NaN, List.of()));
-            runs.add(new Run("t", "32", 32, seed, Method.SCRATCH, 1, 0, scratch[seed - 1], 0, 1, Double.NaN, List.of()));
+            runs.add(new Run("t", "32", 32, seed, Method.PRETRAINED_FULL, 1, 0, pre[seed - 1], 0, 1, List.of()));
+            runs.add(new Run("t", "32", 32, seed, Method.SCRATCH, 1, 0, scratch[seed - 1], 0, 1, List.of()));
         }
         tinyfm.report.Summary.Difference d = tinyfm.report.Summary.paired(runs, "t", "32", Method.PRETRAINED_FULL, Method.SCRATCH);
         // differences 0.10, 0.11, 0.09: mean 0.10, std 0.01, t(2) = 4.303, half-width 4.303 × 0.01 / √3
@@ -81,20 +75,8 @@ class ComparisonTest {
         assertEquals(0.10 - 4.303 * 0.01 / Math.sqrt(3), d.low(), 1e-9);
         assertEquals(0.10 + 4.303 * 0.01 / Math.sqrt(3), d.high(), 1e-9);
         assertTrue(d.clearlyPositive());
-        runs.add(new Run("t", "32", 32, 4, Method.PRETRAINED_FULL, 1, 0, 0.5, 0, 1, Double.NaN, List.of()));
+        runs.add(new Run("t", "32", 32, 4, Method.PRETRAINED_FULL, 1, 0, 0.5, 0, 1, List.of()));
         assertEquals(3, tinyfm.report.Summary.paired(runs, "t", "32", Method.PRETRAINED_FULL, Method.SCRATCH).n(), "a seed without its pair is left out");
-    }
-
-    @Test
-    void thePaybackVerdictSaysWhenTheFineTunedBaseEndsFarAboveScratch() {
-        List<FineTuner.Point> scratchCurve = List.of(new FineTuner.Point(1, 2, 0.6, 0.30), new FineTuner.Point(2, 4, 0.5, 0.31));
-        List<FineTuner.Point> preCurve = List.of(new FineTuner.Point(1, 2, 0.5, 0.60), new FineTuner.Point(2, 4, 0.4, 0.65));
-        List<Run> runs = Comparison.withTimeToTarget(List.of(
-                new Run("topic", "100", 100, 1, Method.PRETRAINED_FULL, 3, 0.65, 0.66, 0.66, 4, Double.NaN, preCurve),
-                new Run("topic", "100", 100, 1, Method.SCRATCH, 3, 0.31, 0.30, 0.30, 4, Double.NaN, scratchCurve)));
-        String verdict = tinyfm.report.Summary.payback(tinyfm.report.Summary.cells(runs), List.of("topic"), "100", 1000).verdict();
-        assertTrue(verdict.contains("2.0 s sooner"), verdict);
-        assertTrue(verdict.contains("ends at 66.0% test accuracy, 36.0 points above training from scratch (30.0%)"), verdict);
     }
 
     @Test

@@ -94,6 +94,46 @@ class PretrainerTest {
     }
 
     @Test
+    void probesAtLogSpacedStepsSurviveAResumeAndLeaveTrainingUnchanged(@TempDir Path dir) throws Exception {
+        assertEquals(List.of(0, 50, 71, 100, 141, 200, 250), ReadingProbes.schedule(250));
+        assertEquals(List.of(0, 40), ReadingProbes.schedule(40));
+        tinyfm.data.Task task = tinyfm.data.Task.load(TestData.task(dir, "t", List.of("good", "bad"), 12).toString());
+        ReadingProbes probes = new ReadingProbes(List.of(task), 8, 2);
+        Pretrainer.Result plain = train(60, null, false, -1);
+        Path ckpt = dir.resolve("run.ckpt");
+        new Pretrainer(corpus, tokenizer, model, training(60), ckpt, stopAt(55)).withProbes(probes).run(false, null, stop);
+        stop.set(false);
+        Pretrainer.Result probed = new Pretrainer(corpus, tokenizer, model, training(60), ckpt, new Pretrainer.Listener() {})
+                .withProbes(probes).run(true, null, stop);
+
+        assertEquals(plain.model().parameters().values(), probed.model().parameters().values(), "probing must not change training");
+        assertEquals(List.of(0, 50, 60), probed.probes().stream().map(ReadingProbes.Point::step).toList(), "0 and 50 from the checkpoint");
+        for (ReadingProbes.Point p : probed.probes()) {
+            assertEquals(2, p.accuracies().length);
+            assertEquals(0.5, p.chance(), 1e-9);
+            assertEquals((long) p.step() * 8 * model.contextLength(), p.tokensSeen());
+        }
+        assertEquals(3, probed.base().provenance().getAsJsonArray("reading_probes").size());
+        var names = tinyfm.report.ReadingChart.chart(probed.base().provenance(), "x.tfm").getSeriesMap().keySet();
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("t probe (8 labels, 2 seeds; random weights:")), names.toString());
+        assertTrue(names.contains("t chance (50%)"), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("validation bits per byte")), names.toString());
+    }
+
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    private Pretrainer.Listener stopAt(int at) {
+        return new Pretrainer.Listener() {
+            @Override
+            public void stepped(int step, double loss, double lr, double tps) {
+                if (step == at) {
+                    stop.set(true);
+                }
+            }
+        };
+    }
+
+    @Test
     void sameSeedGivesIdenticalWeights() {
         INDArray a = train(15, null, false, -1).model().parameters().values();
         INDArray b = train(15, null, false, -1).model().parameters().values();

@@ -1,0 +1,76 @@
+package tinyfm.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tinyfm.report.Report;
+import tinyfm.util.UserError;
+
+@Command(name = "report", sortOptions = false, description = {
+        "Derive a comparison's tables and charts again from its results.json, or draw what a base knew as it read.",
+        "Every number the README and notebook 4 cite for the grid comes from the committed results.json this way."})
+final class ReportCommand implements Callable<Integer> {
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--from", description = "A folder that 'tinyfm compare' or 'tinyfm demo' wrote (it holds results.json).")
+        Path from;
+
+        @Option(names = "--reading", paramLabel = "BASE", description = "A base pretrained with --probe: draw its probes and loss against tokens read.")
+        Path reading;
+    }
+
+    @Option(names = "--out", description = "Where to write. Default: the --from folder; with --reading, the current folder.")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (source.reading != null) {
+            return reading(source.reading);
+        }
+        Path from = source.from;
+        Report.Results results = Report.read(from);
+        Path dir = out != null ? out : from;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserError(dir + ": exists and is not a folder");
+        }
+        Files.createDirectories(dir);
+        List<String> charts = Report.rewrite(dir, results.context(), results.runs());
+        var o = spec.commandLine().getOut();
+        o.print(Report.summaryText(results.runs(), results.context()));
+        o.printf("%nWrote %s: report.md, results.csv and %d charts (PNG and SVG), from %s.%n", dir, charts.size(), from.resolve(Report.RESULTS));
+        return 0;
+    }
+
+    private int reading(Path base) throws java.io.IOException {
+        tinyfm.base.ModelFile m = tinyfm.base.ModelFile.load(base, tinyfm.base.ModelFile.Kind.BASE, "--reading needs a base from 'tinyfm pretrain'");
+        var chart = tinyfm.report.ReadingChart.chart(m.provenance(), base.toString());
+        Path dir = out != null ? out : Path.of(".");
+        Files.createDirectories(dir);
+        String name = "reading-" + base.getFileName().toString().replaceFirst("\\.tfm$", "");
+        tinyfm.report.Charts.save(chart, dir, name);
+        var o = spec.commandLine().getOut();
+        o.println("| tokens read | " + String.join(" | ", probeTasks(m)) + " |");
+        o.println("|---:|" + "---:|".repeat(probeTasks(m).size()));
+        java.util.Map<Long, java.util.Map<String, Double>> rows = new java.util.TreeMap<>();
+        for (var p : tinyfm.report.ReadingChart.probes(m.provenance(), base.toString())) {
+            rows.computeIfAbsent(p.tokensSeen(), k -> new java.util.LinkedHashMap<>()).put(p.task(), p.meanAccuracy());
+        }
+        rows.forEach((tokens, acc) -> o.printf(java.util.Locale.ROOT, "| %,d | %s |%n", tokens,
+                String.join(" | ", acc.values().stream().map(a -> String.format(java.util.Locale.ROOT, "%.1f%%", 100 * a)).toList())));
+        o.printf("Wrote %s.png and %s.svg in %s.%n", name, name, dir);
+        return 0;
+    }
+
+    private static List<String> probeTasks(tinyfm.base.ModelFile m) {
+        return tinyfm.report.ReadingChart.probes(m.provenance(), "").stream().map(p -> p.task()).distinct().toList();
+    }
+}

@@ -1,0 +1,58 @@
+package tinyfm.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tinyfm.comparison.Comparison.Method;
+import tinyfm.comparison.Comparison.Run;
+
+/** The charts' data, not their pixels: chance on every accuracy chart, a tick per budget, the claim's own evidence. */
+class ChartsTest {
+    static List<Run> grid() {
+        List<Run> runs = new ArrayList<>();
+        String[][] budgets = {{"16", "16"}, {"32", "32"}, {"100", "100"}, {"all", "1200"}};
+        for (String[] b : budgets) {
+            for (int seed = 1; seed <= 3; seed++) {
+                int n = Integer.parseInt(b[1]);
+                runs.add(TimeViewsTest.run(b[0], n, seed, Method.PRETRAINED_FULL, 0.5 + 0.01 * seed, 0.4, 0.5));
+                runs.add(TimeViewsTest.run(b[0], n, seed, Method.SCRATCH, 0.3, 0.26, 0.3));
+                runs.add(TimeViewsTest.run(b[0], n, seed, Method.BAG_OF_WORDS, 0.35, 0.35));
+            }
+        }
+        return runs;
+    }
+
+    @Test
+    void dataEfficiencyHasATickAtEveryBudgetAChanceLineAndPercentValues() {
+        var chart = Charts.dataEfficiency(Summary.cells(grid()), "topic", TimeViewsTest.QUARTER);
+        var series = chart.getSeriesMap();
+        assertEquals(List.of("16", "32", "100", "all (1,200)"), new ArrayList<>(series.get(Method.SCRATCH.label).getXData()));
+        String chance = series.keySet().stream().filter(k -> k.startsWith(Charts.CHANCE)).findFirst().orElseThrow();
+        assertEquals(25.0, series.get(chance).getYData().iterator().next().doubleValue(), 1e-9);
+        assertEquals(30.0, series.get(Method.SCRATCH.label).getYData().iterator().next().doubleValue(), 1e-9, "percent, not a fraction");
+        assertTrue(chart.getStyler().getLegendPosition().name().startsWith("Outside"), "the legend stays off the data");
+    }
+
+    @Test
+    void theTransferGainChartDrawsThePairedDifferenceWithAZeroLine() {
+        var chart = Charts.transferGain(grid());
+        var series = chart.getSeriesMap();
+        assertTrue(series.containsKey("topic"));
+        assertTrue(series.containsKey("no difference"));
+        assertEquals(4, series.get("topic").getXData().size());
+        assertEquals(22.0, series.get("topic").getYData().iterator().next().doubleValue(), 1e-9, "mean of 21, 22, 23 points");
+        assertTrue(series.get("topic").getExtraValues().iterator().next().doubleValue() > 0, "a 95% interval from three seeds");
+    }
+
+    @Test
+    void learningCurvesCarryChanceAndTheTarget() {
+        var chart = Charts.learningCurves(grid(), "topic", "all", TimeViewsTest.QUARTER);
+        var names = chart.getSeriesMap().keySet();
+        assertTrue(names.stream().anyMatch(n -> n.startsWith(Charts.CHANCE)), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("target")), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.startsWith(Method.SCRATCH.label)), names.toString());
+    }
+}
