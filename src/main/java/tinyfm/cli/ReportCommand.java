@@ -23,6 +23,9 @@ final class ReportCommand implements Callable<Integer> {
 
         @Option(names = "--reading", paramLabel = "BASE", description = "A base pretrained with --probe: draw its probes and loss against tokens read.")
         Path reading;
+
+        @Option(names = "--scale", paramLabel = "DIR", description = "A folder that 'tinyfm scale' wrote: draw its charts again from ladder.json.")
+        Path scale;
     }
 
     @Option(names = "--out", description = "Where to write. Default: the --from folder; with --reading, the current folder.")
@@ -35,6 +38,13 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (source.reading != null) {
             return reading(source.reading);
+        }
+        if (source.scale != null) {
+            Path dir = out != null ? out : source.scale;
+            Files.createDirectories(dir);
+            List<String> charts = tinyfm.scale.ScaleReport.drawCharts(dir, tinyfm.scale.ScaleReport.read(source.scale));
+            spec.commandLine().getOut().printf("Wrote %d charts (PNG and SVG) in %s, from %s.%n", charts.size(), dir, source.scale.resolve("ladder.json"));
+            return 0;
         }
         Path from = source.from;
         Report.Results results = Report.read(from);

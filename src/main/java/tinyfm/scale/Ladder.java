@@ -39,13 +39,16 @@ public final class Ladder {
     public static final List<Integer> QUICK_STEPS = List.of(100, 300);
 
     /** What to run: sizes × steps, the downstream task and its label budget, the zero-shot task. */
+    /** The task each rung is prompted on, zero-shot. */
+    public static final String ZERO_SHOT_TASK = "sentiment";
+
     public record Plan(List<Size> sizes, List<Integer> steps, String task, int labels, String zeroShotTask, long seed) {
         public static Plan full(long seed) {
-            return new Plan(SIZES, STEPS, "topic", 100, "sentiment", seed);
+            return new Plan(SIZES, STEPS, "topic", 100, ZERO_SHOT_TASK, seed);
         }
 
         public static Plan quick(long seed) {
-            return new Plan(QUICK_SIZES, QUICK_STEPS, "topic", 100, "sentiment", seed);
+            return new Plan(QUICK_SIZES, QUICK_STEPS, "topic", 100, ZERO_SHOT_TASK, seed);
         }
     }
 

@@ -34,15 +34,29 @@ public final class ScaleReport {
         AtomicFiles.writeString(dir.resolve("ladder.csv"), csv.toString());
         List<Ladder.Rung> frontier = Ladder.frontier(rungs);
         double[] fit = Ladder.frontierFit(rungs);
-        Charts.save(lossAgainstCompute(rungs, frontier, fit), dir, "loss-vs-compute");
-        Charts.save(bySize(rungs, "Loss against parameters", "parameters (log scale)", "validation bits per byte", true,
-                Ladder.Rung::parameters, Ladder.Rung::validationBitsPerByte), dir, "loss-vs-parameters");
-        Charts.save(byCompute(rungs, "Transfer gain against pretraining compute", "fine-tuned − scratch, test accuracy (points)",
-                r -> 100 * r.transferGain()), dir, "transfer-gain-vs-compute");
-        Charts.save(byCompute(rungs, "Zero-shot accuracy against pretraining compute", "zero-shot test accuracy (%)",
-                r -> 100 * r.zeroShotAccuracy()), dir, "zero-shot-vs-compute");
+        List<String> charts = drawCharts(dir, rungs);
         AtomicFiles.writeString(dir.resolve("report.md"), markdown(rungs, frontier, fit, command, machine));
+        return charts;
+    }
+
+    /** The ladder's charts, drawn from its rungs (also from a committed ladder.json: {@code tinyfm report --scale DIR}). */
+    public static List<String> drawCharts(Path dir, List<Ladder.Rung> rungs) {
+        Charts.save(lossAgainstCompute(rungs), dir, "loss-vs-compute");
+        Charts.save(lossAgainstParameters(rungs), dir, "loss-vs-parameters");
+        Charts.save(transferGainAgainstCompute(rungs), dir, "transfer-gain-vs-compute");
+        tinyfm.data.Task sentiment = tinyfm.data.Task.load(Ladder.ZERO_SHOT_TASK);
+        Charts.save(zeroShotAgainstCompute(rungs, sentiment.chance("test"), sentiment.test().size()), dir, "zero-shot-vs-compute");
         return List.of("loss-vs-compute", "loss-vs-parameters", "transfer-gain-vs-compute", "zero-shot-vs-compute");
+    }
+
+    /** A committed ladder's rungs, read back from its ladder.json. */
+    public static List<Ladder.Rung> read(Path dir) {
+        Path file = dir.resolve("ladder.json");
+        try {
+            return List.of(Json.GSON.fromJson(java.nio.file.Files.readString(file), Ladder.Rung[].class));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new tinyfm.util.UserError(file + ": cannot read the ladder (" + e.getMessage() + "); give a folder that 'tinyfm scale' wrote");
+        }
     }
 
     static String markdown(List<Ladder.Rung> rungs, List<Ladder.Rung> frontier, double[] fit, String command, String machine) {
@@ -72,21 +86,73 @@ public final class ScaleReport {
     private static XYChart chart(String title, String x, String y, boolean logX) {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(x).yAxisTitle(y).build();
         chart.getStyler().setXAxisLogarithmic(logX);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         return chart;
     }
 
-    static XYChart lossAgainstCompute(List<Ladder.Rung> rungs, List<Ladder.Rung> frontier, double[] fit) {
+    /** Loss against compute on log-log axes, one line per model size, with the power law fitted on the frontier. */
+    public static XYChart lossAgainstCompute(List<Ladder.Rung> rungs) {
         XYChart chart = bySize(rungs, "Loss against training compute", "training FLOPs (log scale)", "validation bits per byte", true,
                 Ladder.Rung::trainingFlops, Ladder.Rung::validationBitsPerByte);
-        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        List<Ladder.Rung> frontier = Ladder.frontier(rungs);
+        double[] fit = Ladder.frontierFit(rungs);
         if (!Double.isNaN(fit[0])) {
-            List<Double> x = List.of(frontier.get(0).trainingFlops(), frontier.get(frontier.size() - 1).trainingFlops());
+            double from = frontier.get(0).trainingFlops(), to = frontier.get(frontier.size() - 1).trainingFlops();
+            List<Double> x = java.util.stream.IntStream.rangeClosed(0, 20).mapToObj(i -> from * Math.pow(to / from, i / 20.0)).toList();
             List<Double> y = x.stream().map(c -> fit[1] * Math.pow(c, fit[0])).toList();
-            chart.addSeries(String.format(Locale.ROOT, "fit: C^%.3f", fit[0]), x, y).setMarker(SeriesMarkers.NONE);
+            level(chart.addSeries(String.format(Locale.ROOT, "fit on the frontier: C^%.3f", fit[0]), x, y), java.awt.Color.BLACK);
         }
         return chart;
+    }
+
+    /** Loss against parameters: one line per compute budget (steps), so a line joins sizes, never a size's own budgets. */
+    public static XYChart lossAgainstParameters(List<Ladder.Rung> rungs) {
+        XYChart chart = chart("Loss against parameters", "parameters (log scale)", "validation bits per byte", true);
+        for (int steps : rungs.stream().map(Ladder.Rung::steps).distinct().sorted().toList()) {
+            List<Ladder.Rung> rs = rungs.stream().filter(r -> r.steps() == steps).sorted(java.util.Comparator.comparingLong(Ladder.Rung::parameters)).toList();
+            chart.addSeries(String.format(Locale.ROOT, "%,d steps", steps), rs.stream().map(r -> (double) r.parameters()).toList(),
+                    rs.stream().map(Ladder.Rung::validationBitsPerByte).toList());
+        }
+        return chart;
+    }
+
+    /** Fine-tuned − scratch on topic at 100 labels, one line per size, with the zero line; one seed per rung. */
+    public static XYChart transferGainAgainstCompute(List<Ladder.Rung> rungs) {
+        XYChart chart = byCompute(rungs, "Transfer gain against pretraining compute (one seed per rung)",
+                "fine-tuned − scratch, topic test accuracy (points)", r -> 100 * r.transferGain());
+        level(chart.addSeries("no difference", span(rungs), List.of(0.0, 0.0)), java.awt.Color.GRAY);
+        return chart;
+    }
+
+    /**
+     * Zero-shot accuracy against compute, one line per size, with chance and the band in which a
+     * classifier that guesses would land 95% of the time on a test set of this size (one seed per rung).
+     */
+    public static XYChart zeroShotAgainstCompute(List<Ladder.Rung> rungs, double chance, int testSize) {
+        XYChart chart = byCompute(rungs, "Zero-shot accuracy against pretraining compute (" + Ladder.ZERO_SHOT_TASK + ", one seed per rung)",
+                "zero-shot test accuracy (%)", r -> 100 * r.zeroShotAccuracy());
+        double band = 100 * 1.96 * Math.sqrt(chance * (1 - chance) / testSize);
+        level(chart.addSeries(String.format(Locale.ROOT, "chance (%.0f%%)", 100 * chance), span(rungs), List.of(100 * chance, 100 * chance)), java.awt.Color.GRAY);
+        var high = chart.addSeries(String.format(Locale.ROOT, "guessing, 95%% band (±%.1f points, %d test texts)", band, testSize), span(rungs),
+                List.of(100 * chance + band, 100 * chance + band));
+        level(high, java.awt.Color.LIGHT_GRAY);
+        var low = chart.addSeries(" ", span(rungs), List.of(100 * chance - band, 100 * chance - band));
+        level(low, java.awt.Color.LIGHT_GRAY);
+        low.setShowInLegend(false);
+        return chart;
+    }
+
+    private static List<Double> span(List<Ladder.Rung> rungs) {
+        return List.of(rungs.stream().mapToDouble(Ladder.Rung::trainingFlops).min().orElse(1),
+                rungs.stream().mapToDouble(Ladder.Rung::trainingFlops).max().orElse(1));
+    }
+
+    private static void level(org.knowm.xchart.XYSeries s, java.awt.Color colour) {
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+        s.setLineColor(colour);
     }
 
     static XYChart bySize(List<Ladder.Rung> rungs, String title, String xTitle, String yTitle, boolean logX,

@@ -55,4 +55,21 @@ class ChartsTest {
         assertTrue(names.stream().anyMatch(n -> n.startsWith("target")), names.toString());
         assertTrue(names.stream().anyMatch(n -> n.startsWith(Method.SCRATCH.label)), names.toString());
     }
+
+    @Test
+    void ladderChartsDrawALinePerSizeTheFitChanceAndTheNoiseBand() {
+        List<tinyfm.scale.Ladder.Rung> rungs = tinyfm.scale.ScaleReport.read(tinyfm.util.Home.dir().resolve("docs/scale"));
+        long sizes = rungs.stream().map(tinyfm.scale.Ladder.Rung::size).distinct().count();
+        var loss = tinyfm.scale.ScaleReport.lossAgainstCompute(rungs).getSeriesMap();
+        assertEquals(sizes + 1, loss.size(), "a series per size, and the fit: " + loss.keySet());
+        assertTrue(loss.keySet().stream().anyMatch(k -> k.startsWith("fit on the frontier")));
+        var byParameters = tinyfm.scale.ScaleReport.lossAgainstParameters(rungs).getSeriesMap();
+        for (var series : byParameters.values()) {
+            assertEquals(sizes, series.getXData().length, "a line per budget joins the sizes, never one size's budgets");
+        }
+        var zero = tinyfm.scale.ScaleReport.zeroShotAgainstCompute(rungs, 0.5, 600).getSeriesMap();
+        assertTrue(zero.containsKey("chance (50%)"), zero.keySet().toString());
+        assertTrue(zero.keySet().stream().anyMatch(k -> k.startsWith("guessing, 95% band (±4.0 points")), zero.keySet().toString());
+        assertTrue(tinyfm.scale.ScaleReport.transferGainAgainstCompute(rungs).getSeriesMap().containsKey("no difference"));
+    }
 }
