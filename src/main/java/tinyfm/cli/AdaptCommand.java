@@ -19,9 +19,7 @@ import tinyfm.util.UserError;
 
 @Command(name = "adapt", sortOptions = false, description = {
         "Continue pretraining a base on new unlabelled text, and save the adapted base.",
-        "Still self-supervised: with --task, the task's training texts are read and their labels ignored",
-        "(task-adaptive pretraining); with --corpus, any text (domain-adaptive pretraining).",
-        "The new base's provenance names its parent by sha256."})
+        "Still self-supervised: with --task, the task's training texts are read and their labels ignored (task-adaptive pretraining); with --corpus, any text (domain-adaptive pretraining). The new base's provenance names its parent by sha256."})
 final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, description = "The parent base, from 'tinyfm pretrain' or an earlier 'adapt'.")
     Path base;

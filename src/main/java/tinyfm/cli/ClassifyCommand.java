@@ -23,9 +23,7 @@ import tinyfm.util.UserError;
 
 @Command(name = "classify", sortOptions = false, description = {
         "Label text with a fine-tuned model, or with a base and a prompt (zero-shot or few-shot, no training).",
-        "With --model: the label and class probabilities of --text, or of each line of stdin.",
-        "With --base and --task: each label's word is scored as the continuation of --prompt; without --text,",
-        "the whole --split is classified and scored."})
+        "With --model: the label and class probabilities of --text, or of each line of stdin. With --base and --task: each label's word is scored as the continuation of --prompt; without --text, the whole --split is classified and scored."})
 final class ClassifyCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -41,12 +39,10 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--task", description = "With --base: the task whose labels are scored (bundled name or folder).")
     String task;
 
-    @Option(names = "--prompt", description = {"With --base: the template; {text} is where the text goes, and each label's word",
-            "follows it. Default for the bundled tasks, e.g. sentiment: \"Review: {text}\\nSentiment:\"."})
+    @Option(names = "--prompt", description = "With --base: the template; {text} is where the text goes, and each label's word follows it. Default for the bundled tasks, e.g. sentiment: \"Review: {text}\\nSentiment:\".")
     String prompt;
 
-    @Option(names = "--label-words", paramLabel = "LABEL=WORD,...", description = {"With --base: the word scored for each label",
-            "(the verbalizer), e.g. negative=terrible,positive=great. Default: each label's own name."})
+    @Option(names = "--label-words", paramLabel = "LABEL=WORD,...", description = "With --base: the word scored for each label (the verbalizer), e.g. negative=terrible,positive=great. Default: each label's own name.")
     String labelWords;
 
     @Option(names = "--shots", defaultValue = "0", description = "With --base: labelled examples from the training split put in the prompt first. Default: ${DEFAULT-VALUE}.")
@@ -61,7 +57,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Which shots are drawn. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--text", description = "The text to classify.")
+    @Option(names = "--text", description = "The text to classify. Default: each line of stdin.")
     String text;
 
     @CommandLine.Spec

@@ -19,9 +19,7 @@ import tinyfm.util.UserError;
 
 @Command(name = "compare", sortOptions = false, description = {
         "Measure transfer learning: the pretrained base against the same model trained from scratch.",
-        "For every task, label budget and seed: fine-tune the base (full and head only), fit a linear probe on its frozen",
-        "features, train the identical model from scratch, and a bag-of-words baseline; and prompt the base zero-shot and few-shot.",
-        "Writes results.json/.csv, report.md and charts."})
+        "For every task, label budget and seed: fine-tune the base (full and head only), fit a linear probe on its frozen features, train the identical model from scratch, and a bag-of-words baseline; and prompt the base zero-shot and few-shot. Writes results.json/.csv, report.md and charts."})
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, description = "The pretrained base.")
     Path base;
@@ -32,31 +30,22 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--labels", defaultValue = "16,32,100,300,all", split = ",", description = "Label budgets: numbers of training examples, or all. Default: ${DEFAULT-VALUE}.")
     List<String> labels;
 
-    @Option(names = "--seeds", defaultValue = "5", description = {"Seeds per cell; tables show mean ± std, and the paired difference",
-            "pretrained − scratch with its 95% confidence interval (every method sees the same labelled examples for a seed).",
-            "Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--seeds", defaultValue = "5", description = "Seeds per cell; tables show mean ± std, and the paired difference pretrained − scratch with its 95%% confidence interval (every method sees the same labelled examples for a seed). Default: ${DEFAULT-VALUE}.")
     int seeds;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs for every neural run (more when labels are few). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--methods", defaultValue = "full,head,probe,zero,few,scratch,bow", split = ",", description = {
-            "Which arms to run: full (fine-tune every weight), head (frozen body, new head), probe (logistic regression",
-            "on the frozen base's pooled states), zero and few (prompt the base with no training: zero-shot, and with 4",
-            "labelled examples in the prompt), scratch (the same model from random weights), bow (bag-of-words).",
-            "Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--methods", defaultValue = "full,head,probe,zero,few,scratch,bow", split = ",", description = "Which arms to run: full (fine-tune every weight), head (frozen body, new head), probe (logistic regression on the frozen base's pooled states), zero and few (prompt the base with no training: zero-shot, and with 4 labelled examples in the prompt), scratch (the same model from random weights), bow (bag-of-words). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
-    @Option(names = "--readout", defaultValue = "pooled", description = {
-            "What the fine-tuned head reads: pooled (mean, maximum and last hidden state) or last (the end-of-text state).",
-            "Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--readout", defaultValue = "pooled", description = "What the fine-tuned head reads: pooled (mean, maximum and last hidden state) or last (the end-of-text state). Default: ${DEFAULT-VALUE}.")
     String readout;
 
-    @Option(names = "--budget-seconds", description = "Also stop each neural run after this many seconds of training.")
+    @Option(names = "--budget-seconds", description = "Also stop each neural run after this many seconds of training. Default: no limit.")
     Double budgetSeconds;
 
-    @Option(names = "--resume", description = {"Continue an interrupted comparison in --out: cells already in its runs.jsonl are kept,",
-            "the rest are trained (the options must be the same)."})
+    @Option(names = "--resume", description = "Continue an interrupted comparison in --out: cells already in its runs.jsonl are kept, the rest are trained (the options must be the same).")
     boolean resume;
 
     @Option(names = "--out", defaultValue = "results", description = "Output folder (created if missing). Default: ${DEFAULT-VALUE}.")

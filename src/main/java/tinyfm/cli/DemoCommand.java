@@ -33,9 +33,7 @@ import tinyfm.util.UserError;
 
 @Command(name = "demo", sortOptions = false, description = {
         "Run the whole lesson in one command.",
-        "Tokens, 45 seconds of live pretraining, the saved base, prompting, then transfer on two tasks: the base",
-        "fine-tuned on a few labelled examples against the same model trained from scratch, with confidence",
-        "intervals, and what the base buys in time."})
+        "Tokens, 45 seconds of live pretraining, the saved base, prompting, then transfer on two tasks: the base fine-tuned on a few labelled examples against the same model trained from scratch, with confidence intervals, and what the base buys in time."})
 final class DemoCommand implements Callable<Integer> {
     /** The demo's budgets, named: the full story and the quick first look. */
     record Budget(String name, int pretrainSeconds, List<Integer> labels, int seeds, int examplesSeen) {}

@@ -16,7 +16,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "A fine-tuned model from 'tinyfm finetune'.")
     Path model;
 
-    @Option(names = "--task", required = true, description = "sentiment, spam, or a task folder.")
+    @Option(names = "--task", required = true, description = "A bundled task (topic, sentiment, spam) or a task folder with train/val/test.jsonl.")
     String task;
 
     @Option(names = "--split", defaultValue = "test", description = "train, val or test. Default: ${DEFAULT-VALUE}.")

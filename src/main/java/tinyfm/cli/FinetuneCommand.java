@@ -22,13 +22,12 @@ import tinyfm.util.UserError;
 
 @Command(name = "finetune", sortOptions = false, description = {
         "Adapt a pretrained base to a labelled task (transfer learning).",
-        "A new classification head replaces the language-model head, and the model trains on the task's examples.",
-        "With --from-scratch, the identical model starts from random weights instead, for comparison."})
+        "A new classification head replaces the language-model head, and the model trains on the task's examples. With --from-scratch, the identical model starts from random weights instead, for comparison."})
 final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, description = "The base file (also gives the tokenizer and architecture for --from-scratch).")
     Path base;
 
-    @Option(names = "--task", required = true, description = "sentiment, spam, or a task folder with train/val/test.jsonl.")
+    @Option(names = "--task", required = true, description = "A bundled task (topic, sentiment, spam) or a task folder with train/val/test.jsonl.")
     String task;
 
     @Option(names = "--out", required = true, description = "Where to save the fine-tuned model.")

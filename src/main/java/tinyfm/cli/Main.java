@@ -11,8 +11,8 @@ import tinyfm.util.UserError;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = {
-            "A foundation model in miniature: pretrain a small Transformer on books,",
-            "save it as a reusable base, fine-tune it on small tasks, and compare with training from scratch."},
+            "A foundation model in miniature.",
+            "Pretrain a small Transformer on broad unlabelled English, save it as a reusable base, fine-tune it on small tasks, and compare with training from scratch."},
         subcommands = {
             DatasetsCommand.class,
             TrainTokenizerCommand.class,
@@ -38,14 +38,19 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Bare {@code tinyfm}: a usage error, answered with the usage on stderr. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
     }
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
+        int code = run(args, out, err);
+        out.flush(); // print() without a newline is not auto-flushed: a pipe would lose the last lines
+        err.flush();
+        System.exit(code);
     }
 
     /** Runs the CLI; returns 0 on success, 2 on a usage error, 1 on any other error. */
@@ -60,8 +65,14 @@ public final class Main implements Runnable {
         });
         cli.setParameterExceptionHandler((e, args2) -> {
             PrintWriter w = e.getCommandLine().getErr();
-            w.println("tinyfm: " + e.getMessage());
+            String message = e.getMessage();
+            w.println(ERROR + Character.toLowerCase(message.charAt(0)) + message.substring(1));
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, w); // "Did you mean: tinyfm pretrain?"
+            if (args2.length == 0) {
+                e.getCommandLine().usage(w);
+            }
             w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            w.flush();
             return 2;
         });
         return cli.execute(args);
@@ -81,9 +92,12 @@ public final class Main implements Runnable {
         return cli;
     }
 
+    /** The one prefix of every error line. */
+    static final String ERROR = "tinyfm: error: ";
+
     static int reportError(Exception e, PrintWriter err, boolean verbose) {
         if (e instanceof UserError) { // anything else is a bug in tinyfm, not in the input
-            err.println("tinyfm: error: " + e.getMessage());
+            err.println(ERROR + e.getMessage());
         } else {
             err.println("tinyfm: internal error: " + e + " (run with --verbose for details)");
         }

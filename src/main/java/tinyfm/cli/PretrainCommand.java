@@ -39,7 +39,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Training steps (the length of the learning-rate schedule). Default: the preset's.")
     Integer steps;
 
-    @Option(names = "--minutes", description = "Stop cleanly after this many minutes and save what was learned.")
+    @Option(names = "--minutes", description = "Stop cleanly after this many minutes and save what was learned. Default: no time limit.")
     Double minutes;
 
     @Option(names = "--seed", defaultValue = "1337", description = "Random seed; the same seed gives the same model. Default: ${DEFAULT-VALUE}.")
@@ -71,16 +71,16 @@ final class PretrainCommand implements Callable<Integer> {
     Overrides overrides = new Overrides();
 
     static final class Overrides {
-        @Option(names = "--vocab", description = "BPE vocabulary size.") Integer vocab;
-        @Option(names = "--context", description = "Context length in tokens.") Integer context;
-        @Option(names = "--layers", description = "Transformer blocks.") Integer layers;
-        @Option(names = "--heads", description = "Attention heads.") Integer heads;
-        @Option(names = "--embed", description = "Embedding width.") Integer embed;
-        @Option(names = "--dropout", description = "Dropout probability.") Double dropout;
-        @Option(names = "--batch", description = "Windows per step.") Integer batch;
-        @Option(names = "--lr", description = "Peak learning rate.") Double lr;
-        @Option(names = "--eval-every", description = "Validate (and show a sample) every N steps.") Integer evalEvery;
-        @Option(names = "--checkpoint-every", description = "Write a checkpoint every N steps.") Integer checkpointEvery;
+        @Option(names = "--vocab", description = "BPE vocabulary size. Default: the preset\'s.") Integer vocab;
+        @Option(names = "--context", description = "Context length in tokens. Default: the preset\'s.") Integer context;
+        @Option(names = "--layers", description = "Transformer blocks. Default: the preset\'s.") Integer layers;
+        @Option(names = "--heads", description = "Attention heads. Default: the preset\'s.") Integer heads;
+        @Option(names = "--embed", description = "Embedding width. Default: the preset\'s.") Integer embed;
+        @Option(names = "--dropout", description = "Dropout probability. Default: the preset\'s.") Double dropout;
+        @Option(names = "--batch", description = "Windows per step. Default: the preset\'s.") Integer batch;
+        @Option(names = "--lr", description = "Peak learning rate. Default: the preset\'s.") Double lr;
+        @Option(names = "--eval-every", description = "Validate (and show a sample) every N steps. Default: steps/8, at most 250.") Integer evalEvery;
+        @Option(names = "--checkpoint-every", description = "Write a checkpoint every N steps. Default: steps/4, at most 250.") Integer checkpointEvery;
     }
 
     @CommandLine.Spec

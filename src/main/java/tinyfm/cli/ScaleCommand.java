@@ -20,8 +20,7 @@ import tinyfm.util.UserError;
 
 @Command(name = "scale", sortOptions = false, description = {
         "Scale, measured: pretrain a ladder of model sizes for several compute budgets on the same corpus.",
-        "For each rung: validation bits per byte, training FLOPs, the transfer gain (fine-tuned − scratch on topic, 100 labels)",
-        "and zero-shot accuracy by prompting (sentiment). Writes ladder.json/.csv, report.md with the fitted power law, and charts."})
+        "For each rung: validation bits per byte, training FLOPs, the transfer gain (fine-tuned − scratch on topic, 100 labels) and zero-shot accuracy by prompting (sentiment). Writes ladder.json/.csv, report.md with the fitted power law, and charts."})
 final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Three sizes × two budgets: about 6 minutes on 2 cores (the full ladder, 4 × 4, about 28).")
     boolean quick;
@@ -29,7 +28,7 @@ final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--corpus", defaultValue = "broad", description = "Corpus for every rung. Default: ${DEFAULT-VALUE}.")
     String corpus;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed of every rung's pretraining and fine-tuning. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--out", defaultValue = "results/scale", description = "Output folder (created if missing). Default: ${DEFAULT-VALUE}.")

@@ -74,7 +74,7 @@ public class CliTest {
     void usageErrorsExitWithTwo() {
         Run r = run("--no-such-option");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("Unknown option"));
+        assertTrue(r.err().contains("tinyfm: error: unknown option"), r.err());
         assertEquals(2, run("pretrain", "--steps", "many").code());
     }
 

@@ -99,7 +99,7 @@ class BadInputTest {
                 Arguments.of("--out in a missing directory", 1, "does not exist; create it first", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--out", p("no/such/dir/a.tfm")}),
                 Arguments.of("--out would overwrite a base", 1, "already exists; add --force", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--out", p("base.tfm")}),
                 Arguments.of("unknown preset", 1, "unknown preset 'huge'", new String[] {"pretrain", "--preset", "huge", "--out", p("out/a.tfm")}),
-                Arguments.of("option that is not a number", 2, "Invalid value for option '--steps'", new String[] {"pretrain", "--steps", "lots"}));
+                Arguments.of("option that is not a number", 2, "tinyfm: error: invalid value for option '--steps'", new String[] {"pretrain", "--steps", "lots"}));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,66 @@
+package tinyfm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Help as a user reads it, in a real process: every command's --help exits 0, writes nothing to
+ * stderr, fits 80 columns, and shows the default of every option that has one.
+ */
+class HelpTest {
+    record Process(int code, String out, String err) {}
+
+    static Process tinyfm(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                "-cp", System.getProperty("java.class.path"), "-Dtinyfm.log=" + System.getProperty("java.io.tmpdir") + "/tinyfm-help.log",
+                "tinyfm.cli.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        java.lang.Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes(), err = p.getErrorStream().readAllBytes();
+        return new Process(p.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCommandsHelpFitsEightyColumnsOnStdoutAndShowsItsDefaults() throws Exception {
+        List<String> commands = new ArrayList<>(List.of(""));
+        commands.addAll(Main.commandLine().getSubcommands().keySet());
+        for (String name : commands) {
+            Process p = name.isEmpty() ? tinyfm("--help") : tinyfm(name, "--help");
+            assertEquals(0, p.code(), name + " --help: " + p.err());
+            assertEquals("", p.err(), name + " --help wrote to stderr");
+            for (String line : p.out().split("\n")) {
+                assertTrue(line.length() <= 80, name + " --help has a line of " + line.length() + " columns: " + line);
+            }
+            if (name.isEmpty()) {
+                continue;
+            }
+            var spec = Main.commandLine().getSubcommands().get(name).getCommandSpec();
+            for (var option : spec.options()) {
+                String fallback = option.defaultValue();
+                if (fallback != null && !option.usageHelp() && !option.versionHelp() && !option.hidden() && !fallback.isEmpty()) {
+                    String description = String.join(" ", option.description());
+                    assertTrue(description.contains("Default:") || description.contains("default:"),
+                            name + " " + option.longestName() + " has a default (" + fallback + ") that its help does not show");
+                }
+            }
+        }
+    }
+
+    @Test
+    void typosGetSuggestionsAndBareTinyfmIsAUsageError() throws Exception {
+        Process typo = tinyfm("pretrian");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().startsWith(Main.ERROR), typo.err());
+        assertTrue(typo.err().contains("pretrain"), "suggests the command: " + typo.err());
+        Process bare = tinyfm();
+        assertEquals(2, bare.code());
+        assertTrue(bare.err().contains("Usage: tinyfm"), bare.err());
+    }
+}
