@@ -174,6 +174,11 @@ final class PretrainCommand implements Callable<Integer> {
                 return 130;
             }
             result.base().save(base);
+            try {
+                Files.deleteIfExists(checkpoint); // the base holds everything; a finished run needs no resume point
+            } catch (java.io.IOException e) {
+                o.println("Note: could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
+            }
             Pretrainer.Point last = result.curve().get(result.curve().size() - 1);
             o.printf("%nSaved the base to %s (%.1f MB).%n", base, sizeMb(base));
             o.printf("Steps %d%s | tokens seen %,d | train time %s | %,.0f tokens/s%n", result.steps(),

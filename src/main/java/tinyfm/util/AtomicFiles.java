@@ -35,6 +35,8 @@ public final class AtomicFiles {
         return () -> faults = UnaryOperator.identity();
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong TEMP_COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
     public static void write(Path target, Writer writer) {
         Path dir = target.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
@@ -42,7 +44,9 @@ public final class AtomicFiles {
         }
         Path temp = null;
         try {
-            temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            // not createTempFile: its files are always 0600; createFile honours the umask, as any other tool's output does
+            temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-" + TEMP_COUNTER.incrementAndGet() + ".tmp");
+            Files.createFile(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                  OutputStream out = new BufferedOutputStream(faults.apply(Channels.newOutputStream(channel)), 1 << 16)) {
                 writer.write(unclosable(out)); // a writer's zip or stream closes what it wraps; the channel must stay open to force it

@@ -25,6 +25,7 @@ class ComparisonTest {
         Files.writeString(Path.of(corpus), TestData.corpusText(2000, 3) + " It was red. It was blue.");
         Path base = dir.resolve("tiny.tfm");
         assertEquals(0, CliTest.run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "20", "--vocab", "300", "--out", base.toString()).code());
+        assertTrue(!Files.exists(Path.of(base + ".ckpt")), "a finished run leaves no checkpoint behind");
         Path task = TestData.task(dir, "colours", List.of("red", "blue"), 12);
         Path out = dir.resolve("results");
         CliTest.Run r = CliTest.run("compare", "--base", base.toString(), "--tasks", task.toString(), "--labels", "8,all", "--seeds", "2",
