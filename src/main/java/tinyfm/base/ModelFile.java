@@ -106,6 +106,9 @@ public record ModelFile(Kind kind, GptConfig config, Tokenizer tokenizer, INDArr
      * the file (weights do not compress), so a damaged or hostile size field cannot exhaust memory.
      */
     private static Map<String, byte[]> readEntries(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new UserError(file + ": is a folder, not a model file");
+        }
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
             long budget = 4 * Files.size(file) + (1 << 20);

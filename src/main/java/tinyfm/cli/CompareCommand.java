@@ -57,7 +57,7 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (seeds < 1) {
-            throw new UserError("--seeds must be at least 1, got " + seeds);
+            throw new tinyfm.util.UsageError("--seeds must be at least 1, got " + seeds);
         }
         List<Integer> budgets = new ArrayList<>();
         for (String l : labels) {
@@ -68,20 +68,23 @@ final class CompareCommand implements Callable<Integer> {
                 }
                 budgets.add(n);
             } catch (NumberFormatException e) {
-                throw new UserError("--labels takes positive numbers or 'all', got '" + l + "'");
+                throw new tinyfm.util.UsageError("--labels takes positive numbers or 'all', got '" + l + "'");
             }
         }
         if (budgetSeconds != null && !(budgetSeconds > 0)) {
-            throw new UserError("--budget-seconds must be > 0, got " + budgetSeconds);
+            throw new tinyfm.util.UsageError("--budget-seconds must be > 0, got " + budgetSeconds);
         }
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         tasks.forEach(tinyfm.data.Task::load); // fail early on a bad task, before any training
+        List<Comparison.Method> arms = methods.stream().map(String::trim).map(Comparison.Method::byId).distinct().toList();
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserError(out + ": is a file; --out takes a folder");
+        }
         Files.createDirectories(out);
         if (!Files.isWritable(out)) {
             throw new UserError(out + ": folder is not writable");
         }
         var o = spec.commandLine().getOut();
-        List<Comparison.Method> arms = methods.stream().map(String::trim).map(Comparison.Method::byId).distinct().toList();
         Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, Comparison.MIN_EXAMPLES_SEEN,
                 budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds, tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms,
                 FinetuneCommand.readout(readout));

@@ -79,6 +79,8 @@ final class FinetuneCommand implements Callable<Integer> {
     private int finetune(java.io.PrintWriter o, FineTuneConfig.Mode m, FineTuneConfig config) {
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
+        tinyfm.util.UsageError.check(labels == -1 || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
+                + t.labels().size() + " labels: every label needs at least one example");
         if (fromScratch) {
             o.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
         } else {

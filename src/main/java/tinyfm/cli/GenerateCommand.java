@@ -39,9 +39,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (tokens < 1 || tokens > 100_000) {
-            throw new UserError("--tokens must be between 1 and 100000, got " + tokens);
-        }
+        tinyfm.util.UsageError.check(tokens >= 1 && tokens <= 100_000, "--tokens must be between 1 and 100000, got " + tokens);
         Sampling sampling = new Sampling(temperature, topK, seed);
         ModelFile file = ModelFile.load(base);
         Gpt gpt = Bases.languageModel(file, base);

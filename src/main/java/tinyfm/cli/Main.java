@@ -61,6 +61,13 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+            if (e instanceof tinyfm.util.UsageError) {
+                PrintWriter w = commandLine.getErr();
+                w.println(ERROR + e.getMessage());
+                w.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+                w.flush();
+                return 2;
+            }
             return reportError(e, commandLine.getErr(), verbose);
         });
         cli.setParameterExceptionHandler((e, args2) -> {

@@ -9,6 +9,9 @@ final class Outputs {
     private Outputs() {}
 
     static void ensureWritable(Path out, boolean force) {
+        if (Files.isDirectory(out)) {
+            throw new UserError(out + ": is a folder; give a file path for --out");
+        }
         if (Files.exists(out) && !force) {
             throw new UserError(out + ": already exists; add --force to overwrite it, or choose another --out");
         }

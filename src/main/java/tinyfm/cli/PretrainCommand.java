@@ -21,6 +21,7 @@ import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.OutputLock;
 import tinyfm.util.ShutdownHooks;
+import tinyfm.util.UsageError;
 import tinyfm.util.UserError;
 
 @Command(name = "pretrain", sortOptions = false, description = {
@@ -107,17 +108,12 @@ final class PretrainCommand implements Callable<Integer> {
     }
 
     private int pretrain(PrintWriter o, GptConfig.Preset p, Path base, Path checkpoint) {
-        if (minutes != null && !(minutes > 0)) {
-            throw new UserError("--minutes must be > 0, got " + minutes);
-        }
-        if (probeLabels < 2 || probeSeeds < 1) {
-            throw new UserError("--probe-labels must be at least 2 and --probe-seeds at least 1");
+        checkOptions(p);
+        if (resume && !Files.exists(checkpoint)) {
+            throw new UserError(checkpoint + ": no checkpoint to resume from; run without --resume to start afresh");
         }
         probeTasks.forEach(Task::load); // a wrong task name fails now, not after the tokenizer
         int totalSteps = steps != null ? steps : p.steps();
-        if (totalSteps < 1) {
-            throw new UserError("--steps must be at least 1, got " + totalSteps);
-        }
         Overrides v = overrides;
         TrainingConfig training = TrainingConfig.defaults(v.batch != null ? v.batch : p.batchSize(), totalSteps, v.lr != null ? v.lr : p.learningRate(), seed);
         if (v.evalEvery != null) {
@@ -193,6 +189,32 @@ final class PretrainCommand implements Callable<Integer> {
             ShutdownHooks.remove(hook);
         }
     }
+
+    /** Every option value, checked before any work, each error naming its option (exit 2). */
+    private void checkOptions(GptConfig.Preset p) {
+        Overrides v = overrides;
+        UsageError.check(minutes == null || minutes > 0, "--minutes must be > 0, got " + minutes);
+        UsageError.check(probeLabels >= 2, "--probe-labels must be at least 2, got " + probeLabels);
+        UsageError.check(probeSeeds >= 1, "--probe-seeds must be at least 1, got " + probeSeeds);
+        UsageError.check(steps == null || steps >= 1, "--steps must be at least 1, got " + steps);
+        UsageError.check(v.vocab == null || v.vocab >= 2, "--vocab must be at least 2, got " + v.vocab);
+        UsageError.check(v.context == null || (v.context >= 2 && v.context <= MAX_CONTEXT),
+                "--context must be between 2 and " + MAX_CONTEXT + " tokens, got " + v.context);
+        UsageError.check(v.layers == null || v.layers >= 1, "--layers must be at least 1, got " + v.layers);
+        UsageError.check(v.heads == null || v.heads >= 1, "--heads must be at least 1, got " + v.heads);
+        int embed = v.embed != null ? v.embed : p.embedDim(), heads = v.heads != null ? v.heads : p.heads();
+        UsageError.check(v.embed == null || v.embed >= 1, "--embed must be at least 1, got " + v.embed);
+        UsageError.check(embed % heads == 0, (v.heads != null ? "--heads " + heads : "the preset's " + heads + " heads")
+                + " must divide the embedding width " + embed + (v.embed != null ? " (--embed)" : ""));
+        UsageError.check(v.dropout == null || (v.dropout >= 0 && v.dropout < 1), "--dropout must be in [0, 1), got " + v.dropout);
+        UsageError.check(v.batch == null || v.batch >= 1, "--batch must be at least 1, got " + v.batch);
+        UsageError.check(v.lr == null || (v.lr > 0 && v.lr < 1), "--lr must be in (0, 1), got " + v.lr);
+        UsageError.check(v.evalEvery == null || v.evalEvery >= 1, "--eval-every must be at least 1, got " + v.evalEvery);
+        UsageError.check(v.checkpointEvery == null || v.checkpointEvery >= 1, "--checkpoint-every must be at least 1, got " + v.checkpointEvery);
+    }
+
+    /** A longer window than this is far beyond what 2 cores can train; the memory check would refuse it anyway. */
+    static final int MAX_CONTEXT = 8192;
 
     private static double sizeMb(Path p) {
         try {

@@ -40,6 +40,10 @@ final class ScaleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        Corpus c = Corpus.load(corpus); // a bad corpus fails before the output folder exists
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserError(out + ": is a file; --out takes a folder");
+        }
         Files.createDirectories(out);
         if (!Files.isWritable(out)) {
             throw new UserError(out + ": folder is not writable");
@@ -47,7 +51,6 @@ final class ScaleCommand implements Callable<Integer> {
         try (OutputLock lock = OutputLock.acquire(out.resolve("ladder.json"))) {
             Ladder.Plan plan = quick ? Ladder.Plan.quick(seed) : Ladder.Plan.full(seed);
             ModelFile shipped = ModelFile.load(Bases.shipped()); // its tokenizer, so every rung reads the same tokens
-            Corpus c = Corpus.load(corpus);
             Ladder ladder = new Ladder(c, shipped.tokenizer(), plan);
             o.printf("Scaling ladder: %d sizes × %d budgets on %s; each rung is pretrained, fine-tuned on %s (%d labels), and prompted on %s.%n",
                     plan.sizes().size(), plan.steps().size(), c.name(), plan.task(), plan.labels(), plan.zeroShotTask());

@@ -92,13 +92,25 @@ class BadInputTest {
                 Arguments.of("incompatible format version", 1, "format version 99 is not supported", new String[] {"generate", "--base", p("future.tfm")}),
                 Arguments.of("fine-tuned model where a base is expected", 1, "is a fine-tuned model, not a pretrained base", new String[] {"finetune", "--base", p("model.tfm"), "--task", p("colours"), "--out", p("out/m.tfm")}),
                 Arguments.of("base where a fine-tuned model is expected", 1, "is a pretrained base, not a fine-tuned model", new String[] {"evaluate", "--model", p("base.tfm"), "--task", p("colours")}),
-                Arguments.of("negative steps", 1, "--steps must be at least 1", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--steps", "-5", "--out", p("out/a.tfm")}),
-                Arguments.of("zero batch", 1, "batch size must be at least 1", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--batch", "0", "--out", p("out/a.tfm")}),
+                Arguments.of("negative steps", 2, "--steps must be at least 1", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--steps", "-5", "--out", p("out/a.tfm")}),
+                Arguments.of("zero batch", 2, "--batch must be at least 1", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--batch", "0", "--out", p("out/a.tfm")}),
                 Arguments.of("negative temperature", 1, "--temperature must be between 0 and 100", new String[] {"generate", "--base", p("base.tfm"), "--temperature", "-0.5"}),
                 Arguments.of("a model that does not fit in memory", 1, "needs about", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "base", "--embed", "4096", "--layers", "48", "--heads", "32", "--out", p("out/a.tfm")}),
                 Arguments.of("--out in a missing directory", 1, "does not exist; create it first", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--out", p("no/such/dir/a.tfm")}),
                 Arguments.of("--out would overwrite a base", 1, "already exists; add --force", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--out", p("base.tfm")}),
                 Arguments.of("unknown preset", 1, "unknown preset 'huge'", new String[] {"pretrain", "--preset", "huge", "--out", p("out/a.tfm")}),
+                Arguments.of("negative learning rate", 2, "--lr must be in (0, 1), got -1.0", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--lr", "-1", "--out", p("out/a.tfm")}),
+                Arguments.of("dropout of 1.5", 2, "--dropout must be in [0, 1)", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--dropout", "1.5", "--out", p("out/a.tfm")}),
+                Arguments.of("heads that do not divide the width", 2, "--heads 3 must divide the embedding width 32", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--heads", "3", "--out", p("out/a.tfm")}),
+                Arguments.of("zero eval interval", 2, "--eval-every must be at least 1", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--eval-every", "0", "--out", p("out/a.tfm")}),
+                Arguments.of("a one-token window", 2, "--context must be between 2 and 8192", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--context", "1", "--out", p("out/a.tfm")}),
+                Arguments.of("an absurd window", 2, "--context must be between 2 and 8192", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--context", "100000000", "--out", p("out/a.tfm")}),
+                Arguments.of("resume without a checkpoint", 1, "no checkpoint to resume from", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--resume", "--out", p("out/a.tfm")}),
+                Arguments.of("zero tokens to generate", 2, "--tokens must be between 1 and 100000", new String[] {"generate", "--base", p("base.tfm"), "--tokens", "0"}),
+                Arguments.of("a folder where a base is expected", 1, "is a folder, not a model file", new String[] {"generate", "--base", p("out")}),
+                Arguments.of("a folder as the model to write", 1, "is a folder; give a file path for --out", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("colours"), "--out", p("out"), "--force"}),
+                Arguments.of("fewer labels than classes", 2, "fewer than the task's 2 labels", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("colours"), "--labels", "1", "--out", p("out/m.tfm")}),
+                Arguments.of("a file as the comparison's folder", 1, "is a file; --out takes a folder", new String[] {"compare", "--base", p("base.tfm"), "--tasks", p("colours"), "--out", p("base.tfm")}),
                 Arguments.of("option that is not a number", 2, "tinyfm: error: invalid value for option '--steps'", new String[] {"pretrain", "--steps", "lots"}));
     }
 
@@ -117,5 +129,8 @@ class BadInputTest {
         assertArrayEquals(baseBefore, Files.readAllBytes(base), "the base on disk is untouched");
         assertArrayEquals(modelBefore, Files.readAllBytes(model), "the model on disk is untouched");
         assertFalse(Files.exists(dir.resolve("out/a.tfm")) || Files.exists(dir.resolve("out/m.tfm")), "no partial output");
+        try (var left = Files.list(dir.resolve("out"))) {
+            assertEquals(0, left.count(), "nothing left in the output folder");
+        }
     }
 }
