@@ -63,4 +63,18 @@ class HelpTest {
         assertEquals(2, bare.code());
         assertTrue(bare.err().contains("Usage: tinyfm"), bare.err());
     }
+
+    @Test
+    void evaluatePipedToAnotherProgramPrintsItsWholeConfusionMatrix(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path corpus = tinyfm.TestData.corpus(dir, 2000), task = tinyfm.TestData.task(dir, "colours", List.of("red", "blue"), 12);
+        String base = dir.resolve("b.tfm").toString(), model = dir.resolve("m.tfm").toString();
+        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--steps", "10", "--vocab", "300", "--out", base).code());
+        assertEquals(0, CliTest.run("finetune", "--base", base, "--task", task.toString(), "--epochs", "1", "--out", model).code());
+        Process p = tinyfm("evaluate", "--model", model, "--task", task.toString()); // stdout is a pipe here, as with '| cat'
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("true\\pred"), "the confusion matrix reaches the pipe:\n" + p.out());
+        String matrix = p.out().substring(p.out().indexOf("true\\pred"));
+        assertTrue(matrix.lines().anyMatch(l -> l.startsWith("blue")) && matrix.lines().anyMatch(l -> l.startsWith("red")),
+                "every row of the matrix, the last one included:\n" + p.out());
+    }
 }
