@@ -68,19 +68,17 @@ final class ReportCommand implements Callable<Integer> {
         String name = "reading-" + base.getFileName().toString().replaceFirst("\\.tfm$", "");
         tinyfm.report.Charts.save(chart, dir, name);
         var o = spec.commandLine().getOut();
-        o.println("| tokens read | " + String.join(" | ", probeTasks(m)) + " |");
-        o.println("|---:|" + "---:|".repeat(probeTasks(m).size()));
+        var probes = tinyfm.report.ReadingChart.probes(m.provenance(), base.toString());
+        List<String> tasks = probes.stream().map(p -> p.task()).distinct().toList();
+        o.println("| tokens read | " + String.join(" | ", tasks) + " |");
+        o.println("|---:|" + "---:|".repeat(tasks.size()));
         java.util.Map<Long, java.util.Map<String, Double>> rows = new java.util.TreeMap<>();
-        for (var p : tinyfm.report.ReadingChart.probes(m.provenance(), base.toString())) {
+        for (var p : probes) {
             rows.computeIfAbsent(p.tokensSeen(), k -> new java.util.LinkedHashMap<>()).put(p.task(), p.meanAccuracy());
         }
         rows.forEach((tokens, acc) -> o.printf(java.util.Locale.ROOT, "| %,d | %s |%n", tokens,
                 String.join(" | ", acc.values().stream().map(a -> String.format(java.util.Locale.ROOT, "%.1f%%", 100 * a)).toList())));
         o.printf("Wrote %s.png and %s.svg in %s.%n", name, name, dir);
         return 0;
-    }
-
-    private static List<String> probeTasks(tinyfm.base.ModelFile m) {
-        return tinyfm.report.ReadingChart.probes(m.provenance(), "").stream().map(p -> p.task()).distinct().toList();
     }
 }

@@ -115,6 +115,7 @@ public final class Pretrainer {
         double trainSeconds = start.trainSeconds(), smoothed = Double.NaN;
         List<Point> curve = new ArrayList<>(start.curve());
         List<ReadingProbes.Point> probed = new ArrayList<>(start.probes());
+        java.util.Set<Integer> probeSteps = probes == null ? java.util.Set.of() : java.util.Set.copyOf(ReadingProbes.schedule(config.steps()));
         long tokensTimed = 0;
         double secondsTimed = 0;
         listener.started(step, config.steps(), batch * time, resume);
@@ -150,7 +151,7 @@ public final class Pretrainer {
                 curve.add(validate(gpt, data, step, trainSeconds, smoothed));
                 listener.sampled(step, sample(gpt));
             }
-            if (ReadingProbes.due(step, config.steps())) {
+            if (probeSteps.contains(step)) {
                 probe(gpt, step, probed);
             }
             if (checkpointFile != null && step % config.checkpointEvery() == 0 && step < config.steps()) {

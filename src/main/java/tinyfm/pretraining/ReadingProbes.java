@@ -55,10 +55,6 @@ public final class ReadingProbes {
         return Collections.unmodifiableList(steps);
     }
 
-    public static boolean due(int step, int totalSteps) {
-        return schedule(totalSteps).contains(step);
-    }
-
     /** Probes the model as it stands, on every task; each task's features are computed once for all seeds. */
     public List<Point> measure(Gpt model, Tokenizer tokenizer, int step, long tokensSeen) {
         List<Point> points = new ArrayList<>();
