@@ -8,6 +8,9 @@ import tinyfm.base.ModelFile;
 import tinyfm.comparison.Comparison;
 import tinyfm.finetuning.Classifier;
 import tinyfm.finetuning.FineTuneConfig;
+import tinyfm.finetuning.FineTuner;
+import tinyfm.prompting.Prompts;
+import tinyfm.report.Report;
 import tinyfm.data.Corpus;
 import tinyfm.data.Task;
 import tinyfm.model.GptConfig;
@@ -18,8 +21,10 @@ import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.Home;
 
 /**
- * What the notebooks share: the shipped base that chapters 3 to 5 adapt, chapter 2's live pretraining, and the smoke switch
- * ({@code TINYFM_SMOKE=1}) that shrinks every budget so CI can execute all notebooks in minutes.
+ * What the notebooks share, in the words of the lesson: the shipped base that chapters 3 to 5 adapt,
+ * chapter 2's live pretraining, fine-tuning from a named start in a named mode, prompting, and the
+ * committed grid of chapter 4. The smoke switch ({@code TINYFM_SMOKE=1}, set by CI) shrinks every
+ * budget here, out of the students' sight, so that CI executes all notebooks in minutes.
  */
 public final class Lesson {
     public static final int PRETRAIN_STEPS = 500;
@@ -33,13 +38,24 @@ public final class Lesson {
     }
 
     /** A full-size number, or the smoke one. */
-    public static int budget(int full, int smoke) {
+    static int budget(int full, int smoke) {
         return smoke() ? smoke : full;
     }
 
-    /** Where chapter 2 saves the base it pretrains live. */
+    /** Where chapter 2 saves the base it pretrains live (its folder is created). */
     public static Path livePath() {
-        return Home.dir().resolve("bases").resolve(smoke() ? "notebook-smoke.tfm" : "notebook.tfm");
+        Path dir = Home.dir().resolve("bases");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new tinyfm.util.UserError(dir + ": cannot create: " + e.getMessage());
+        }
+        return dir.resolve(smoke() ? "notebook-smoke.tfm" : "notebook.tfm");
+    }
+
+    /** A path as the lesson prints it: relative to the project, so no output carries this machine's folders. */
+    public static Path shown(Path path) {
+        return Home.dir().relativize(path.toAbsolutePath());
     }
 
     /** The base chapters 3 to 5 adapt: the shipped one, pretrained on the broad corpus for longer than a lesson can wait. */
@@ -47,12 +63,12 @@ public final class Lesson {
         return Bases.shipped();
     }
 
-    /** The notebooks' pretraining run: the small preset on the broad corpus. */
-    public static Pretrainer pretrainer(Pretrainer.Listener listener) {
+    /** Chapter 2's pretraining run: a model of the given size on the broad corpus, for 500 steps. */
+    public static Pretrainer pretrainer(GptConfig.Preset size, Pretrainer.Listener listener) {
         Corpus corpus = Corpus.load(Corpus.DEFAULT);
-        Tokenizer tokenizer = Tokenizers.train("bpe", corpus.split().train(), GptConfig.SMALL.vocabSize());
-        GptConfig config = GptConfig.SMALL.config(tokenizer.vocabSize());
-        TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, budget(PRETRAIN_STEPS, SMOKE_PRETRAIN_STEPS), SEED);
+        Tokenizer tokenizer = Tokenizers.train("bpe", corpus.split().train(), size.vocabSize());
+        GptConfig config = size.config(tokenizer.vocabSize());
+        TrainingConfig training = TrainingConfig.forPreset(size, budget(PRETRAIN_STEPS, SMOKE_PRETRAIN_STEPS), SEED);
         if (smoke()) {
             training = training.withValidation(10, 8);
         }
@@ -64,20 +80,45 @@ public final class Lesson {
         return ModelFile.load(basePath());
     }
 
+    /**
+     * Fine-tunes a fresh copy of the shipped base on {@code task} with {@code labels} labelled examples
+     * (drawn with {@code seed}) for {@code epochs} epochs, starting from the base's weights or from random ones, and scores it on
+     * the test split. Progress lines are printed. (Smoke: one epoch.)
+     */
+    public static FineTuner.Trained fineTune(Task task, FineTuner.Start start, FineTuneConfig.Mode mode, int labels, int epochs, long seed) {
+        FineTuneConfig config = FineTuneConfig.of(mode, budget(epochs, 1), FineTuneConfig.DEFAULT_HEAD_LR, labels, seed);
+        return FineTuner.fineTune(base(), basePath(), task, config, Classifier.DEFAULT_READOUT, start, System.out::println);
+    }
+
+    /** As above, with the lesson's seed, for as many epochs as {@code compare} gives this many labels (at least 640 examples seen). */
+    public static FineTuner.Trained fineTune(Task task, FineTuner.Start start, FineTuneConfig.Mode mode, int labels) {
+        return fineTune(task, start, mode, labels, Comparison.epochs(FineTuneConfig.DEFAULT_EPOCHS, Comparison.MIN_EXAMPLES_SEEN, labels), SEED);
+    }
+
     /** The arms of chapter 4: head-only fine-tuning has its own place in chapter 3. */
     public static final List<Comparison.Method> COMPARED = List.of(Comparison.Method.PRETRAINED_FULL, Comparison.Method.PROBE,
             Comparison.Method.SCRATCH, Comparison.Method.BAG_OF_WORDS);
 
+    /** Where the committed 5-seed grid lives: made by {@code tinyfm compare}, read by chapter 4. */
+    public static Path gridResults() {
+        return Home.dir().resolve("docs").resolve("results").resolve("grid");
+    }
+
+    /** The committed grid: its context (base, machine, chance per task) and every run. */
+    public static Report.Results grid() {
+        return Report.read(gridResults());
+    }
+
     /**
-     * Transfer, measured on the shipped base: fine-tuned, probe, from scratch and bag-of-words for
+     * Transfer, measured live on the shipped base: fine-tuned, probe, from scratch and bag-of-words for
      * every task, label budget and seed, one printed line per trained model. In smoke mode: the first
      * budget only, one seed, one epoch.
      */
-    public static List<Comparison.Run> compare(List<String> tasks, List<Integer> labelBudgets, int seeds) {
+    public static Report.Results compare(List<String> tasks, List<Integer> labelBudgets, int seeds) {
         List<Integer> budgets = smoke() ? List.of(labelBudgets.get(0)) : labelBudgets;
         Comparison.Plan plan = new Comparison.Plan(tasks, budgets, smoke() ? 1 : seeds, smoke() ? 1 : 3, Comparison.MIN_EXAMPLES_SEEN,
                 Double.MAX_VALUE, FineTuneConfig.DEFAULT_VALIDATIONS, COMPARED, Classifier.DEFAULT_READOUT);
-        return new Comparison(base(), basePath(), plan).run(new Comparison.Listener() {
+        List<Comparison.Run> runs = new Comparison(base(), basePath(), plan).run(new Comparison.Listener() {
             @Override
             public void started(int totalRuns) {
                 System.out.println(totalRuns + " models to train");
@@ -88,6 +129,8 @@ public final class Lesson {
                 System.out.println(r.describe());
             }
         });
+        String run = String.format(java.util.Locale.ROOT, "The notebook's live run: %d seed%s per cell.", plan.seeds(), plan.seeds() == 1 ? "" : "s");
+        return new Report.Results(Report.Context.of(basePath(), base(), plan, run), runs);
     }
 
     /** Collects what a pretraining run reports, for charts and for printing samples. */
@@ -111,11 +154,11 @@ public final class Lesson {
      * Prompted classification with the shipped base, no training: test accuracy on a bundled task with
      * {@code shots} labelled examples in the prompt (smoke: the first 40 test texts).
      */
-    public static tinyfm.finetuning.Metrics prompted(String task, int shots, boolean calibrate) {
+    public static tinyfm.finetuning.Metrics prompted(String task, int shots, Prompts.Calibration calibration) {
         Task t = Task.load(task);
         ModelFile base = base();
-        tinyfm.prompting.PromptClassifier classifier = tinyfm.prompting.Prompts.forTask(Bases.languageModel(base, basePath()),
-                base.tokenizer(), t, shots, SEED, calibrate);
+        tinyfm.prompting.PromptClassifier classifier = Prompts.forTask(Bases.languageModel(base, basePath()), base.tokenizer(), t, shots, SEED,
+                calibration);
         return classifier.evaluate(smoke() ? t.test().subList(0, 40) : t.test());
     }
 

@@ -3,7 +3,6 @@ package tinyfm.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -83,7 +82,7 @@ final class AdaptCommand implements Callable<Integer> {
         PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(o, steps);
         Pretrainer.Result result = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, null, progress)
                 .continueFrom(parent, FinetuneCommand.sha(base))
-                .run(false, null, new AtomicBoolean());
+                .run();
         progress.done();
         result.base().save(out);
         Pretrainer.Point first = result.curve().get(0), last = result.curve().get(result.curve().size() - 1);

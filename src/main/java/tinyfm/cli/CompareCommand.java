@@ -9,7 +9,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.base.ModelFile;
-import tinyfm.base.Provenance;
 import tinyfm.comparison.Comparison;
 import tinyfm.comparison.ComparisonJournal;
 import tinyfm.report.Report;
@@ -112,11 +111,9 @@ final class CompareCommand implements Callable<Integer> {
             ShutdownHooks.remove(interrupted);
         }
         progress.finish();
-        double pretrainSeconds = Report.pretrainSeconds(baseFile.provenance());
         String run = String.format(java.util.Locale.ROOT, "The comparison grid: %d seed%s per cell, at least %d examples seen per neural run.",
                 plan.seeds(), plan.seeds() == 1 ? "" : "s", plan.minExamplesSeen());
-        Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, baseFile.config().summary(),
-                plan, Provenance.machine(), Report.chance(plan.tasks()), run);
+        Report.Context ctx = Report.Context.of(base, baseFile, plan, run);
         List<String> charts = Report.write(out, ctx, runs);
         o.println();
         o.print(Report.summaryText(runs, ctx));

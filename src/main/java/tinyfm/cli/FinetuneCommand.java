@@ -86,7 +86,8 @@ final class FinetuneCommand implements Callable<Integer> {
         } else {
             o.println("Fine-tuning (transfer learning): the base's weights are the starting point; a new head learns the labels " + t.labels() + ".");
         }
-        FineTuner.Trained trained = FineTuner.fineTune(baseFile, base, t, config, readout(readout), fromScratch, line -> o.println("  " + line));
+        FineTuner.Trained trained = FineTuner.fineTune(baseFile, base, t, config, readout(readout),
+                fromScratch ? FineTuner.Start.RANDOM_WEIGHTS : FineTuner.Start.PRETRAINED_BASE, line -> o.println("  " + line));
         Classifier classifier = trained.classifier();
         Gpt body = classifier.body();
         FineTuner.Result r = trained.result();

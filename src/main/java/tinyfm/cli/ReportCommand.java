@@ -70,15 +70,20 @@ final class ReportCommand implements Callable<Integer> {
         var o = spec.commandLine().getOut();
         var probes = tinyfm.report.ReadingChart.probes(m.provenance(), base.toString());
         List<String> tasks = probes.stream().map(p -> p.task()).distinct().toList();
-        o.println("| tokens read | " + String.join(" | ", tasks) + " |");
-        o.println("|---:|" + "---:|".repeat(tasks.size()));
+        StringBuilder table = new StringBuilder("# What " + base.getFileName() + " knew as it read\n\n"
+                + "Linear-probe test accuracy on the frozen base, mean over seeds, at each point of its pretraining "
+                + "(`tinyfm report --reading " + base + "`).\n\n");
+        table.append("| tokens read | ").append(String.join(" | ", tasks)).append(" |\n");
+        table.append("|---:|").append("---:|".repeat(tasks.size())).append('\n');
         java.util.Map<Long, java.util.Map<String, Double>> rows = new java.util.TreeMap<>();
         for (var p : probes) {
             rows.computeIfAbsent(p.tokensSeen(), k -> new java.util.LinkedHashMap<>()).put(p.task(), p.meanAccuracy());
         }
-        rows.forEach((tokens, acc) -> o.printf(java.util.Locale.ROOT, "| %,d | %s |%n", tokens,
-                String.join(" | ", acc.values().stream().map(a -> String.format(java.util.Locale.ROOT, "%.1f%%", 100 * a)).toList())));
-        o.printf("Wrote %s.png and %s.svg in %s.%n", name, name, dir);
+        rows.forEach((tokens, acc) -> table.append(String.format(java.util.Locale.ROOT, "| %,d | %s |%n", tokens,
+                String.join(" | ", acc.values().stream().map(a -> String.format(java.util.Locale.ROOT, "%.1f%%", 100 * a)).toList()))));
+        tinyfm.util.AtomicFiles.writeString(dir.resolve(name + ".md"), table.toString());
+        o.print(table);
+        o.printf("Wrote %s.md, %s.png and %s.svg in %s.%n", name, name, name, dir);
         return 0;
     }
 }

@@ -68,7 +68,7 @@ final class ScaleCommand implements Callable<Integer> {
             String command = "tinyfm scale" + (quick ? " --quick" : "") + (corpus.equals("broad") ? "" : " --corpus " + corpus)
                     + (seed == 1 ? "" : " --seed " + seed);
             var m = Provenance.machine();
-            String machine = m.get("cores").getAsInt() + " cores, " + m.get("cpu").getAsString();
+            String machine = Provenance.describe(m);
             List<String> charts = ScaleReport.write(out, rungs, command, machine);
             double[] fit = Ladder.frontierFit(rungs);
             o.printf(Locale.ROOT, "%nLoss falls as C^%.3f on the compute-efficient frontier (Kaplan et al. 2020: C^%.3f; Hoffmann et al. 2022: about C^%.3f "

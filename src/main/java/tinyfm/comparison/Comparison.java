@@ -25,7 +25,7 @@ public final class Comparison {
     /** Labelled examples in a few-shot prompt: as many as fit the small preset's 128-token window with room for each text. */
     public static final int SHOTS = 4;
     /** Prompted arms subtract each label's content-free score (measured: see README, Prompting). */
-    public static final boolean CALIBRATE_PROMPTS = true;
+    public static final tinyfm.prompting.Prompts.Calibration PROMPT_CALIBRATION = tinyfm.prompting.Prompts.Calibration.CALIBRATED;
     /** Validations per run below the largest label budget. */
     public static final int FEW_LABEL_VALIDATIONS = 4;
 
@@ -194,7 +194,7 @@ public final class Comparison {
      */
     private Run prompt(Task task, int shots, int seed, Method method) {
         tinyfm.prompting.PromptClassifier classifier = tinyfm.prompting.Prompts.forTask(Bases.languageModel(base, basePath),
-                base.tokenizer(), task, shots, seed, CALIBRATE_PROMPTS);
+                base.tokenizer(), task, shots, seed, PROMPT_CALIBRATION);
         Metrics val = classifier.evaluate(task.validation()), test = classifier.evaluate(task.test());
         return new Run(task.name(), String.valueOf(shots), shots, seed, method, 0, val.accuracy(), test.accuracy(), test.macroF1(),
                 0, List.of(new FineTuner.Point(1, 0, Double.NaN, val.accuracy())));
@@ -253,7 +253,7 @@ public final class Comparison {
             return new Run(task.name(), labels, subset.size(), seed, method, 0, val.accuracy(), test.accuracy(), test.macroF1(),
                     seconds, List.of(new FineTuner.Point(1, seconds, Double.NaN, val.accuracy())));
         }
-        int epochs = Math.max(plan.epochs(), (plan.minExamplesSeen() + subset.size() - 1) / subset.size());
+        int epochs = epochs(plan.epochs(), plan.minExamplesSeen(), subset.size());
         FineTuneConfig.Mode mode = method == Method.PRETRAINED_HEAD ? FineTuneConfig.Mode.HEAD : FineTuneConfig.Mode.FULL;
         // learning curves and time to target are read at the largest budget; below it a few validations
         // suffice to keep the best weights, and validation would otherwise take most of a small run's time
@@ -261,10 +261,16 @@ public final class Comparison {
         int validations = budget == largest ? plan.validations() : Math.min(FEW_LABEL_VALIDATIONS, plan.validations());
         FineTuneConfig config = new FineTuneConfig(mode, epochs, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
                 FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, budget, plan.budgetSeconds(), validations, seed);
-        FineTuner.Trained t = FineTuner.fineTune(base, basePath, task, config, plan.readout(), method == Method.SCRATCH, line -> {});
+        FineTuner.Trained t = FineTuner.fineTune(base, basePath, task, config, plan.readout(),
+                method == Method.SCRATCH ? FineTuner.Start.RANDOM_WEIGHTS : FineTuner.Start.PRETRAINED_BASE, line -> {});
         FineTuner.Result r = t.result();
         Metrics test = t.test();
         return new Run(task.name(), labels, r.trainExamples(), seed, method, epochs, r.validation().accuracy(), test.accuracy(),
                 test.macroF1(), r.trainSeconds(), r.curve());
+    }
+
+    /** Epochs for a neural run on {@code examples} labelled examples: at least {@code epochs}, and enough to see {@code minExamplesSeen}. */
+    public static int epochs(int epochs, int minExamplesSeen, int examples) {
+        return Math.max(epochs, (minExamplesSeen + examples - 1) / examples);
     }
 }

@@ -30,6 +30,9 @@ public final class FineTuner {
     public record Result(Classifier classifier, Metrics validation, double bestEpoch, double trainSeconds,
                          List<Point> curve, int trainExamples) {}
 
+    /** What fine-tuning starts from: the base's pretrained weights, or the same architecture with random ones. */
+    public enum Start { PRETRAINED_BASE, RANDOM_WEIGHTS }
+
     /** A classifier trained on a task, and its score on the task's test split. */
     public record Trained(Classifier classifier, Result result, Metrics test) {}
 
@@ -49,9 +52,9 @@ public final class FineTuner {
      * on it, training on the task, and the test score.
      */
     public static Trained fineTune(ModelFile base, Path basePath, Task task, FineTuneConfig config,
-                                   Classifier.Readout readout, boolean fromScratch, Consumer<String> progress) {
+                                   Classifier.Readout readout, Start start, Consumer<String> progress) {
         Gpt body = Bases.languageModel(base, basePath);
-        if (fromScratch) {
+        if (start == Start.RANDOM_WEIGHTS) {
             body.parameters().initialize(config.seed()); // the only difference: no pretrained weights
         }
         Classifier classifier = new Classifier(body, task.labels().size(), readout);

@@ -99,6 +99,11 @@ public final class Pretrainer {
         return this;
     }
 
+    /** Trains from the first step to the last, with no deadline. */
+    public Result run() {
+        return run(false, null, new AtomicBoolean());
+    }
+
     /**
      * Trains until the last step, the deadline, or a stop request (Ctrl-C), whichever comes first.
      * With {@code resume}, continues exactly from the checkpoint: weights, optimiser, step and curve.

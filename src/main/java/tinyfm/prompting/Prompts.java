@@ -26,9 +26,13 @@ public final class Prompts {
         };
     }
 
+    /** Raw label log-likelihoods, or each minus its log-likelihood after a content-free text ("N/A"; Zhao et al. 2021). */
+    public enum Calibration { RAW, CALIBRATED }
+
     /** A task prompted with its default template and {@code shots} examples of its training split drawn with {@code seed}. */
-    public static PromptClassifier forTask(Gpt gpt, Tokenizer tokenizer, Task task, int shots, long seed, boolean calibrate) {
-        return new PromptClassifier(gpt, tokenizer, task.labels(), defaultTemplate(task.name()), shots(task.train(), shots, seed), calibrate);
+    public static PromptClassifier forTask(Gpt gpt, Tokenizer tokenizer, Task task, int shots, long seed, Calibration calibration) {
+        return new PromptClassifier(gpt, tokenizer, task.labels(), defaultTemplate(task.name()), shots(task.train(), shots, seed),
+                calibration == Calibration.CALIBRATED);
     }
 
     /**

@@ -28,7 +28,20 @@ public final class Report {
      * each task, and a line that says which run this is (the demo's small run, or the grid).
      */
     public record Context(String base, String baseSha256, double pretrainSeconds, String model, Comparison.Plan plan, JsonObject machine,
-                          Map<String, TimeViews.Chance> chance, String run) {}
+                          Map<String, TimeViews.Chance> chance, String run) {
+
+        /** The context of a comparison of {@code base} (read from {@code basePath}) under {@code plan}, on this machine. */
+        public static Context of(Path basePath, tinyfm.base.ModelFile base, Comparison.Plan plan, String run) {
+            String sha;
+            try {
+                sha = tinyfm.util.Sha256.of(basePath);
+            } catch (java.io.IOException e) {
+                throw new UserError(basePath + ": cannot read: " + e.getMessage());
+            }
+            return new Context(basePath.toString(), sha, Report.pretrainSeconds(base.provenance()), base.config().summary(), plan,
+                    tinyfm.base.Provenance.machine(), Report.chance(plan.tasks()), run);
+        }
+    }
 
     /** Chance on each task, from its validation and test splits. */
     public static Map<String, TimeViews.Chance> chance(List<String> tasks) {
@@ -208,7 +221,7 @@ public final class Report {
         sb.append(String.format(Locale.ROOT, "Base `%s` (sha256 `%s…`): %s, pretrained in %.0f s. Tasks: %s. Label budgets: %s. Seeds: %d.%n%n",
                 ctx.base(), ctx.baseSha256().substring(0, 12), ctx.model(), ctx.pretrainSeconds(), String.join(", ", tasks),
                 String.join(", ", labelOrder), ctx.plan().seeds()));
-        sb.append("Machine: ").append(ctx.machine().get("cores")).append(" cores, ").append(ctx.machine().get("cpu").getAsString()).append(".\n\n");
+        sb.append("Machine: ").append(tinyfm.base.Provenance.describe(ctx.machine())).append(".\n\n");
         sb.append("Chance (the most common label's share of the test set): ");
         sb.append(String.join(", ", tasks.stream().map(t -> String.format(Locale.ROOT, "%s %.0f%%", t, 100 * ctx.chance().get(t).test())).toList()));
         sb.append(".\n\n## Test accuracy (mean ± std over seeds, %) and training time (s)\n\n");
@@ -216,7 +229,7 @@ public final class Report {
         String prompting = promptingTable(runs);
         if (!prompting.isEmpty()) {
             sb.append("## Prompting the base, no training\n\nEach label's word is scored as the continuation of the task's prompt template")
-                    .append(Comparison.CALIBRATE_PROMPTS ? ", minus its score after a content-free text (calibration)" : "")
+                    .append(Comparison.PROMPT_CALIBRATION == tinyfm.prompting.Prompts.Calibration.CALIBRATED ? ", minus its score after a content-free text (calibration)" : "")
                     .append("; a few-shot prompt first shows labelled examples from the training split.\n\n").append(prompting).append('\n');
         }
         sb.append("## Does the pretrained base transfer?\n\n");

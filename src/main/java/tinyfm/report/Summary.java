@@ -70,7 +70,16 @@ public final class Summary {
                 }
             }
         }
-        List<Double> diffs = byA.keySet().stream().filter(byB::containsKey).map(seed -> byA.get(seed) - byB.get(seed)).toList();
+        List<Integer> seeds = byA.keySet().stream().filter(byB::containsKey).toList();
+        return paired(seeds.stream().map(byA::get).toList(), seeds.stream().map(byB::get).toList());
+    }
+
+    /** The paired difference a[i] − b[i] over seeds, with its 95% confidence interval (Student's t). */
+    public static Difference paired(List<Double> a, List<Double> b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("paired values need the same seeds: " + a.size() + " against " + b.size());
+        }
+        List<Double> diffs = java.util.stream.IntStream.range(0, a.size()).mapToObj(i -> a.get(i) - b.get(i)).toList();
         Stat stat = Stat.of(diffs);
         if (stat.n() < 2) {
             return new Difference(stat.mean(), Double.NaN, Double.NaN, stat.n());

@@ -3,7 +3,6 @@ package tinyfm.scale;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import tinyfm.base.ModelFile;
 import tinyfm.data.Corpus;
@@ -86,15 +85,15 @@ public final class Ladder {
                 progress.accept(String.format("%s (%,d parameters), %d steps: pretraining", size.name(), config.parameterCount(), steps));
                 TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, steps, plan.seed()).withValidation(steps, 32);
                 Pretrainer.Result r = new Pretrainer(corpus, tokenizer, config, training, null, new Pretrainer.Listener() {})
-                        .withData(data).run(false, null, new AtomicBoolean());
+                        .withData(data).run();
                 ModelFile base = r.base();
                 Path source = Path.of(size.name() + "-" + steps + ".tfm"); // named in messages only; nothing is written
                 progress.accept(String.format("%s, %d steps: fine-tuning on %s with %d labels", size.name(), steps, task.name(), plan.labels()));
-                double fineTuned = fineTune(base, source, task, false);
+                double fineTuned = fineTune(base, source, task, FineTuner.Start.PRETRAINED_BASE);
                 if (Double.isNaN(scratch)) { // the same size from scratch does not depend on pretraining: once per size
-                    scratch = fineTune(base, source, task, true);
+                    scratch = fineTune(base, source, task, FineTuner.Start.RANDOM_WEIGHTS);
                 }
-                double zero = Prompts.forTask(tinyfm.base.Bases.languageModel(base, source), tokenizer, zeroShot, 0, plan.seed(), true)
+                double zero = Prompts.forTask(tinyfm.base.Bases.languageModel(base, source), tokenizer, zeroShot, 0, plan.seed(), Prompts.Calibration.CALIBRATED)
                         .evaluate(zeroShot.test()).accuracy();
                 long tokens = (long) r.steps() * training.batchSize() * config.contextLength();
                 Rung rung = new Rung(size.name(), config.parameterCount(), nonEmbedding(config), r.steps(), tokens,
@@ -107,10 +106,10 @@ public final class Ladder {
         return rungs;
     }
 
-    private double fineTune(ModelFile base, Path source, Task task, boolean fromScratch) {
+    private double fineTune(ModelFile base, Path source, Task task, FineTuner.Start start) {
         FineTuneConfig config = new FineTuneConfig(FineTuneConfig.Mode.FULL, 7, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
                 FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, plan.labels(), Double.MAX_VALUE, 4, plan.seed());
-        return FineTuner.fineTune(base, source, task, config, Classifier.DEFAULT_READOUT, fromScratch, line -> {}).test().accuracy();
+        return FineTuner.fineTune(base, source, task, config, Classifier.DEFAULT_READOUT, start, line -> {}).test().accuracy();
     }
 
     /** Parameters outside the embeddings, the N of Kaplan et al.'s laws. */
