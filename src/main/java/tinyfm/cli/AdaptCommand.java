@@ -58,7 +58,6 @@ final class AdaptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
         if (steps < 1) {
             throw new UserError("--steps must be at least 1, got " + steps);
         }
@@ -70,26 +69,27 @@ final class AdaptCommand implements Callable<Integer> {
         }
         Outputs.ensureWritable(out, force);
         try (OutputLock lock = OutputLock.acquire(out)) {
-            return adapt(o);
+            return adapt(spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }
 
-    private int adapt(PrintWriter o) {
+    /** The result goes to stdout; the intro, progress and hint to stderr. */
+    private int adapt(PrintWriter stdout, PrintWriter stderr) {
         ModelFile parent = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain' or 'tinyfm adapt'");
         Corpus corpus = text.task != null ? taskTexts(Task.load(text.task)) : Corpus.load(text.corpus);
-        o.println("Adapting (continued self-supervised pretraining): the base keeps learning to predict the next token, now of this text.");
-        o.printf("Parent %s; text %s: %.2f MB%n", base, corpus.name(), corpus.utf8Bytes() / 1e6);
+        stderr.println("Adapting (continued self-supervised pretraining): the base keeps learning to predict the next token, now of this text.");
+        stderr.printf("Parent %s; text %s: %.2f MB%n", base, corpus.name(), corpus.utf8Bytes() / 1e6);
         TrainingConfig training = TrainingConfig.defaults(batch, steps, lr, seed);
-        PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(o, steps);
+        PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(stderr, steps);
         Pretrainer.Result result = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, null, progress)
                 .continueFrom(parent, FinetuneCommand.sha(base))
                 .run(false, null, new AtomicBoolean());
         progress.done();
         result.base().save(out);
         Pretrainer.Point first = result.curve().get(0), last = result.curve().get(result.curve().size() - 1);
-        o.printf("%nSaved the adapted base to %s.%nValidation on the new text: %.3f bits per byte before adapting, %.3f after %d steps.%n",
+        stdout.printf("Saved the adapted base to %s.%nValidation on the new text: %.3f bits per byte before adapting, %.3f after %d steps.%n",
                 out, first.validationBitsPerByte(), last.validationBitsPerByte(), result.steps());
-        o.println("Fine-tune it like any base: ./tinyfm finetune --base " + out + " --task ...");
+        stderr.println("Fine-tune it like any base: ./tinyfm finetune --base " + out + " --task ...");
         return 0;
     }
 

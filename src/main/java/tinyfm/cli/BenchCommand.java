@@ -51,13 +51,12 @@ final class BenchCommand implements Callable<Integer> {
         if (!(warmupSeconds >= 0)) {
             throw new tinyfm.util.UserError("--warmup must be 0 or more seconds, got " + warmupSeconds);
         }
+        // the machine, the plan and the table go to stdout; each measurement's progress line to stderr
         var o = spec.commandLine().getOut();
+        var progress = spec.commandLine().getErr();
         List<GptConfig.Preset> list = Benchmark.presets(presets);
         Benchmark.Plan plan = smoke ? Benchmark.Plan.SMOKE : new Benchmark.Plan(warmupSeconds, steps, repeats, 200);
-        Benchmark bench = new Benchmark(plan, line -> {
-            o.println(line);
-            o.flush();
-        });
+        Benchmark bench = new Benchmark(plan, progress::println);
         Benchmark.Machine m = bench.machine();
         o.printf("Machine: %d cores, %s; BLAS %s (tinyfm: one thread per product, two at once), ND4J ops on %s OpenMP threads, OMP_WAIT_POLICY=%s; sgemm 1024^2: %.0f GFLOP/s%n",
                 m.cores(), m.cpu(), m.blas(), m.ompThreads(), m.ompWaitPolicy(), m.sgemmGflops());
@@ -67,7 +66,6 @@ final class BenchCommand implements Callable<Integer> {
             results.add(bench.run(p));
         }
         Benchmark.TokenizerResult tok = tokenizer ? bench.tokenizer(Corpus.load("books"), 2048) : null;
-        o.println();
         o.printf("%-8s %10s %11s %10s %12s %8s %7s %13s %9s %12s %9s %9s%n", "preset", "params", "batch×ctx", "ms/step", "train tok/s",
                 "GFLOP/s", "% sgemm", "finetune ex/s", "gen tok/s", "score txt/s", "heap MB", "RSS MB");
         for (Benchmark.Result r : results) {
@@ -75,6 +73,10 @@ final class BenchCommand implements Callable<Integer> {
                     r.batch() + "×" + r.context(), r.trainMsPerStep(), r.trainTokensPerSecond(), r.trainGflops(),
                     100 * r.trainGflops() / m.sgemmGflops(), r.finetuneExamplesPerSecond(), r.generateTokensPerSecond(),
                     r.scoreTextsPerSecond(), r.peakHeapMb(), r.peakRssMb());
+        }
+        if (tok != null) {
+            o.printf("Tokenizer: BPE %d trained on %.1f MB of %s in %.1f s; encodes %.1f MB/s%n", tok.vocab(), tok.megabytes(), tok.corpus(),
+                    tok.trainSeconds(), tok.encodeMegabytesPerSecond());
         }
         if (json != null) {
             JsonObject out = new JsonObject();

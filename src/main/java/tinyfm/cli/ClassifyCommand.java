@@ -122,7 +122,7 @@ final class ClassifyCommand implements Callable<Integer> {
             print(o, t.labels(), tinyfm.comparison.Softmax.inPlace(scores.clone()), text);
             return 0;
         }
-        o.printf("Prompting (no training): %d-shot%s, each text cut to %d tokens. The prompt of the first %s example:%n%n%s%n%n",
+        spec.commandLine().getErr().printf("Prompting (no training): %d-shot%s, each text cut to %d tokens. The prompt of the first %s example:%n%n%s%n%n",
                 shots, calibrate ? ", calibrated" : "", classifier.textBudget(), split,
                 indent(classifier.prompt(t.split(split).get(0).text()) + " <" + String.join("|", words) + ">"));
         long t0 = System.nanoTime();

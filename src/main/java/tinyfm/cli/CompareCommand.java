@@ -84,26 +84,26 @@ final class CompareCommand implements Callable<Integer> {
         if (!Files.isWritable(out)) {
             throw new UserError(out + ": folder is not writable");
         }
-        var o = spec.commandLine().getOut();
         Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, Comparison.MIN_EXAMPLES_SEEN,
                 budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds, tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms,
                 FinetuneCommand.readout(readout));
         try (OutputLock lock = OutputLock.acquire(out.resolve(ComparisonJournal.FILE))) {
             ComparisonJournal journal = ComparisonJournal.open(out, plan, FinetuneCommand.sha(base), resume);
-            return compare(o, baseFile, plan, journal);
+            return compare(spec.commandLine().getOut(), spec.commandLine().getErr(), baseFile, plan, journal);
         }
     }
 
-    private int compare(java.io.PrintWriter o, ModelFile baseFile, Comparison.Plan plan, ComparisonJournal journal) {
-        o.println("Transfer learning vs. from scratch: the same model, with and without the pretrained weights.");
+    /** The summary and the files written go to stdout; the intro, progress, each run's line and interruptions to stderr. */
+    private int compare(java.io.PrintWriter stdout, java.io.PrintWriter stderr, ModelFile baseFile, Comparison.Plan plan, ComparisonJournal journal) {
+        stderr.println("Transfer learning vs. from scratch: the same model, with and without the pretrained weights.");
         if (resume) {
-            o.printf("Resuming: %d runs already in %s are kept.%n", journal.runsDone(), out.resolve(ComparisonJournal.FILE));
+            stderr.printf("Resuming: %d runs already in %s are kept.%n", journal.runsDone(), out.resolve(ComparisonJournal.FILE));
         }
-        ComparisonProgress progress = new ComparisonProgress(o, "compare", "runs", true);
+        ComparisonProgress progress = new ComparisonProgress(stderr, "compare", "runs", true);
         Thread interrupted = ShutdownHooks.add(() -> {
-            o.printf("%nInterrupted: %d of %d runs are kept in %s; rerun the same command with --resume to continue.%n",
+            stderr.printf("%nInterrupted: %d of %d runs are kept in %s; rerun the same command with --resume to continue.%n",
                     journal.runsDone(), progress.total(), out.resolve(ComparisonJournal.FILE));
-            o.flush();
+            stderr.flush();
         });
         List<Comparison.Run> runs;
         try {
@@ -118,9 +118,8 @@ final class CompareCommand implements Callable<Integer> {
         Report.Context ctx = new Report.Context(base.toString(), FinetuneCommand.sha(base), pretrainSeconds, baseFile.config().summary(),
                 plan, Provenance.machine(), Report.chance(plan.tasks()), run);
         List<String> charts = Report.write(out, ctx, runs);
-        o.println();
-        o.print(Report.summaryText(runs, ctx));
-        o.printf("Wrote %s: report.md, results.json, results.csv and %d charts (PNG and SVG).%n", out, charts.size());
+        stdout.print(Report.summaryText(runs, ctx));
+        stdout.printf("Wrote %s: report.md, results.json, results.csv and %d charts (PNG and SVG).%n", out, charts.size());
         return 0;
     }
 }

@@ -62,7 +62,6 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var o = spec.commandLine().getOut();
         FineTuneConfig.Mode m;
         try {
             m = FineTuneConfig.Mode.valueOf(mode.toUpperCase());
@@ -72,21 +71,22 @@ final class FinetuneCommand implements Callable<Integer> {
         FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels == -1 ? -1 : labels, seed);
         Outputs.ensureWritable(out, force);
         try (OutputLock lock = OutputLock.acquire(out)) {
-            return finetune(o, m, config);
+            return finetune(spec.commandLine().getOut(), spec.commandLine().getErr(), m, config);
         }
     }
 
-    private int finetune(java.io.PrintWriter o, FineTuneConfig.Mode m, FineTuneConfig config) {
+    /** The result goes to stdout; the intro, each epoch's progress and the hint to stderr. */
+    private int finetune(java.io.PrintWriter stdout, java.io.PrintWriter stderr, FineTuneConfig.Mode m, FineTuneConfig config) {
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
         tinyfm.util.UsageError.check(labels == -1 || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
                 + t.labels().size() + " labels: every label needs at least one example");
         if (fromScratch) {
-            o.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
+            stderr.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
         } else {
-            o.println("Fine-tuning (transfer learning): the base's weights are the starting point; a new head learns the labels " + t.labels() + ".");
+            stderr.println("Fine-tuning (transfer learning): the base's weights are the starting point; a new head learns the labels " + t.labels() + ".");
         }
-        FineTuner.Trained trained = FineTuner.fineTune(baseFile, base, t, config, readout(readout), fromScratch, line -> o.println("  " + line));
+        FineTuner.Trained trained = FineTuner.fineTune(baseFile, base, t, config, readout(readout), fromScratch, line -> stderr.println("  " + line));
         Classifier classifier = trained.classifier();
         Gpt body = classifier.body();
         FineTuner.Result r = trained.result();
@@ -111,10 +111,11 @@ final class FinetuneCommand implements Callable<Integer> {
         p.add("base_provenance", baseFile.provenance());
         p.add("machine", Provenance.machine());
         new FineTunedModel(classifier, baseFile.tokenizer(), t.labels(), p).save(out);
-        o.printf("Best at epoch %.2f: validation accuracy %.1f%%; test accuracy %.1f%%, macro-F1 %.3f; %s of training (%d examples)%n",
+        stdout.printf("Best at epoch %.2f: validation accuracy %.1f%%; test accuracy %.1f%%, macro-F1 %.3f; %s of training (%d examples)%n",
                 r.bestEpoch(), 100 * r.validation().accuracy(), 100 * test.accuracy(), test.macroF1(),
                 ProgressLine.duration(r.trainSeconds()), r.trainExamples());
-        o.println("Saved to " + out + ". Try: ./tinyfm classify --model " + out + " --text \"...\"");
+        stdout.println("Saved to " + out + ".");
+        stderr.println("Try: ./tinyfm classify --model " + out + " --text \"...\"");
         return 0;
     }
 

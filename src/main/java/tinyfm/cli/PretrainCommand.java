@@ -89,7 +89,6 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
         GptConfig.Preset p = GptConfig.preset(preset);
         Path base = out != null ? out : Path.of("bases", p.name() + ".tfm");
         Path checkpoint = Path.of(base + ".ckpt");
@@ -103,11 +102,12 @@ final class PretrainCommand implements Callable<Integer> {
         }
         Outputs.ensureWritable(base, force || resume);
         try (OutputLock lock = OutputLock.acquire(base)) {
-            return pretrain(o, p, base, checkpoint);
+            return pretrain(spec.commandLine().getOut(), spec.commandLine().getErr(), p, base, checkpoint);
         }
     }
 
-    private int pretrain(PrintWriter o, GptConfig.Preset p, Path base, Path checkpoint) {
+    /** The result goes to stdout; what the run is doing (intro, progress, samples, hints) to stderr. */
+    private int pretrain(PrintWriter stdout, PrintWriter stderr, GptConfig.Preset p, Path base, Path checkpoint) {
         checkOptions(p);
         if (resume && !Files.exists(checkpoint)) {
             throw new UserError(checkpoint + ": no checkpoint to resume from; run without --resume to start afresh");
@@ -129,21 +129,21 @@ final class PretrainCommand implements Callable<Integer> {
         MemoryCheck.ensureFits(shape, training.batchSize());
 
         if (System.getenv("OMP_WAIT_POLICY") == null) {
-            o.println("Tip: export OMP_WAIT_POLICY=passive (the ./tinyfm launcher does) for about 1.7x faster training.");
+            stderr.println("Tip: export OMP_WAIT_POLICY=passive (the ./tinyfm launcher does) for about 1.7x faster training.");
         }
-        o.println("Pretraining (self-supervised): the model learns to predict the next token of unlabelled text; no labels are used.");
+        stderr.println("Pretraining (self-supervised): the model learns to predict the next token of unlabelled text; no labels are used.");
         Corpus c = Corpus.load(corpus);
-        o.printf("Corpus %s: %,d documents in %d files, %.1f MB of text%n", c.name(), c.documentCount(), c.documents().size(), c.utf8Bytes() / 1e6);
+        stderr.printf("Corpus %s: %,d documents in %d files, %.1f MB of text%n", c.name(), c.documentCount(), c.documents().size(), c.utf8Bytes() / 1e6);
         Tokenizer tokenizer;
         if (tokenizerFile != null) {
             tokenizer = Tokenizers.load(tokenizerFile);
         } else {
             long t0 = System.nanoTime();
             tokenizer = Tokenizers.train(tokenizerKind, c.split().train(), vocab);
-            o.printf("Tokenizer: learned a %s vocabulary of %,d tokens in %.1f s%n", tokenizer.kind(), tokenizer.vocabSize(), (System.nanoTime() - t0) / 1e9);
+            stderr.printf("Tokenizer: learned a %s vocabulary of %,d tokens in %.1f s%n", tokenizer.kind(), tokenizer.vocabSize(), (System.nanoTime() - t0) / 1e9);
         }
         GptConfig model = shape.withVocabSize(tokenizer.vocabSize());
-        o.printf("Model: GPT with %d blocks, %d heads, width %d, context %d tokens: %,d parameters%n",
+        stderr.printf("Model: GPT with %d blocks, %d heads, width %d, context %d tokens: %,d parameters%n",
                 model.layers(), model.heads(), model.embedDim(), model.contextLength(), model.parameterCount());
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -157,7 +157,7 @@ final class PretrainCommand implements Callable<Integer> {
             }
         });
         try {
-            PretrainProgress progress = new PretrainProgress(o, training.steps());
+            PretrainProgress progress = new PretrainProgress(stderr, training.steps());
             Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress);
             if (!probeTasks.isEmpty()) {
                 trainer.withProbes(new ReadingProbes(probeTasks.stream().map(Task::load).toList(), probeLabels, probeSeeds));
@@ -166,23 +166,23 @@ final class PretrainCommand implements Callable<Integer> {
             Pretrainer.Result result = trainer.run(resume, deadline, stop);
             progress.done();
             if (stop.get()) {
-                o.printf("Interrupted at step %d; checkpoint saved to %s. Continue with the same command plus --resume.%n", result.steps(), checkpoint);
+                stderr.printf("Interrupted at step %d; checkpoint saved to %s. Continue with the same command plus --resume.%n", result.steps(), checkpoint);
                 return 130;
             }
             result.base().save(base);
             try {
                 Files.deleteIfExists(checkpoint); // the base holds everything; a finished run needs no resume point
             } catch (java.io.IOException e) {
-                o.println("Note: could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
+                stderr.println("Note: could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
             }
             Pretrainer.Point last = result.curve().get(result.curve().size() - 1);
-            o.printf("%nSaved the base to %s (%.1f MB).%n", base, sizeMb(base));
-            o.printf("Steps %d%s | tokens seen %,d | train time %s | %,.0f tokens/s%n", result.steps(),
+            stdout.printf("Saved the base to %s (%.1f MB).%n", base, sizeMb(base));
+            stdout.printf("Steps %d%s | tokens seen %,d | train time %s | %,.0f tokens/s%n", result.steps(),
                     result.completed() ? "" : " (stopped at the deadline)",
                     (long) result.steps() * training.batchSize() * model.contextLength(),
                     ProgressLine.duration(result.trainSeconds()), result.tokensPerSecond());
-            o.printf("Validation loss %.3f nats/token = %.3f bits per byte%n", last.validationLoss(), last.validationBitsPerByte());
-            o.println("Next, prompt the base: ./tinyfm generate --base " + base + " --prompt \"The king\"");
+            stdout.printf("Validation loss %.3f nats/token = %.3f bits per byte%n", last.validationLoss(), last.validationBitsPerByte());
+            stderr.println("Next, prompt the base: ./tinyfm generate --base " + base + " --prompt \"The king\"");
             return 0;
         } finally {
             finished.countDown();
