@@ -1,5 +1,6 @@
 package tinyfm.cli;
 
+import com.google.gson.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import tinyfm.finetuning.FineTunedModel;
 import tinyfm.finetuning.Metrics;
 import tinyfm.prompting.PromptClassifier;
 import tinyfm.prompting.Prompts;
+import tinyfm.util.Json;
 import tinyfm.util.UserError;
 
 @Command(name = "classify", sortOptions = false, description = {
@@ -60,6 +62,10 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--text", description = "The text to classify. Default: each line of stdin.")
     String text;
 
+    @Option(names = "--json", description = "Print JSON instead: one object per text (one line each), or for a scored --split one object "
+            + "with its accuracy, macro_f1 and confusion matrix.")
+    boolean json;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -92,13 +98,15 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         FineTunedModel m = FineTunedModel.load(source.model);
         if (text != null) {
-            print(o, m.labels(), m.classifier().classify(m.tokenizer(), text), text);
+            print(o, m.labels(), m.classifier().classify(m.tokenizer(), text), null, text, 0);
             return 0;
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        int number = 0;
         for (String line; (line = in.readLine()) != null; ) {
+            number++;
             if (!line.isBlank()) {
-                print(o, m.labels(), m.classifier().classify(m.tokenizer(), line), line);
+                print(o, m.labels(), m.classifier().classify(m.tokenizer(), line), null, line, number);
             }
         }
         return 0;
@@ -119,7 +127,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 words, template, Prompts.shots(t.train(), shots, seed), calibrate);
         if (text != null) {
             double[] scores = classifier.scores(List.of(text))[0];
-            print(o, t.labels(), tinyfm.comparison.Softmax.inPlace(scores.clone()), text);
+            print(o, t.labels(), tinyfm.comparison.Softmax.inPlace(scores.clone()), scores, text, 0);
             return 0;
         }
         spec.commandLine().getErr().printf("Prompting (no training): %d-shot%s, each text cut to %d tokens. The prompt of the first %s example:%n%n%s%n%n",
@@ -129,6 +137,19 @@ final class ClassifyCommand implements Callable<Integer> {
         Metrics m = classifier.evaluate(t.split(split));
         double seconds = (System.nanoTime() - t0) / 1e9;
         double majority = Task.counts(t.split(split)).values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) t.split(split).size();
+        if (json) {
+            JsonObject result = new JsonObject();
+            result.addProperty("base", source.base.toString());
+            result.addProperty("task", t.name());
+            result.addProperty("split", split);
+            result.addProperty("shots", shots);
+            result.addProperty("calibrated", calibrate);
+            EvaluateCommand.addMetrics(result, m);
+            result.addProperty("most_common_label_accuracy", majority);
+            result.addProperty("seconds", seconds);
+            o.println(Json.GSON.toJson(result));
+            return 0;
+        }
         o.printf("%s, %s split (%d texts): accuracy %.1f%% (the most common label alone: %.1f%%), macro-F1 %.3f; %.1f s, %.0f texts/s%n%n%s",
                 t.name(), split, t.split(split).size(), 100 * m.accuracy(), 100 * majority, m.macroF1(), seconds, t.split(split).size() / seconds, m.table());
         return 0;
@@ -138,7 +159,26 @@ final class ClassifyCommand implements Callable<Integer> {
         return "    " + s.replace("\n", "\n    ");
     }
 
-    private static void print(PrintWriter o, List<String> labels, double[] p, String text) {
+    /**
+     * One text's result: the label, the probabilities and (prompted) the log-likelihoods they come from;
+     * {@code line} is the text's line number on stdin, or 0 for --text.
+     */
+    private void print(PrintWriter o, List<String> labels, double[] p, double[] logLikelihoods, String text, int line) {
+        if (json) {
+            JsonObject result = new JsonObject();
+            if (line > 0) {
+                result.addProperty("line", line);
+            }
+            result.addProperty("label", labels.get(argmax(p)));
+            result.add("probabilities", byLabel(labels, p));
+            if (logLikelihoods != null) {
+                result.add("log_likelihoods", byLabel(labels, logLikelihoods));
+            }
+            result.addProperty("text", text);
+            o.println(Json.LINE.toJson(result));
+            o.flush();
+            return;
+        }
         int best = 0;
         StringBuilder probs = new StringBuilder();
         for (int k = 0; k < labels.size(); k++) {
@@ -147,5 +187,21 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         o.printf("%-10s (%s) %s%n", labels.get(best), probs.toString().trim(), text.length() > 60 ? text.substring(0, 57) + "..." : text);
         o.flush();
+    }
+
+    private static int argmax(double[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            best = p[k] > p[best] ? k : best;
+        }
+        return best;
+    }
+
+    private static JsonObject byLabel(List<String> labels, double[] values) {
+        JsonObject o = new JsonObject();
+        for (int k = 0; k < labels.size(); k++) {
+            o.addProperty(labels.get(k), values[k]);
+        }
+        return o;
     }
 }

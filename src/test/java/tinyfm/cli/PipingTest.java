@@ -3,6 +3,8 @@ package tinyfm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,5 +40,41 @@ class PipingTest {
                 && lines.get(2).startsWith("Validation loss "), p.out());
         assertTrue(p.err().contains("Pretraining (self-supervised)") && p.err().contains("Next, prompt the base"),
                 "the intro and the hint go to stderr:\n" + p.err());
+    }
+
+    @Test
+    void evaluateInspectAndClassifyPrintJsonOnRequest() throws Exception {
+        HelpTest.Process e = HelpTest.tinyfm("evaluate", "--model", model.toString(), "--task", task.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        JsonObject scores = JsonParser.parseString(e.out()).getAsJsonObject();
+        assertEquals("test", scores.get("split").getAsString());
+        assertEquals(List.of("blue", "red"), List.of(scores.getAsJsonArray("labels").get(0).getAsString(), scores.getAsJsonArray("labels").get(1).getAsString()));
+        long counted = 0;
+        for (var row : scores.getAsJsonArray("confusion")) {
+            for (var v : row.getAsJsonArray()) {
+                counted += v.getAsLong();
+            }
+        }
+        assertEquals(scores.get("examples").getAsLong(), counted, "the confusion matrix counts every example");
+
+        HelpTest.Process i = HelpTest.tinyfm("inspect", base.toString(), "--json");
+        assertEquals(0, i.code(), i.err());
+        JsonObject inspected = JsonParser.parseString(i.out()).getAsJsonObject();
+        JsonObject shape = inspected.getAsJsonObject("model");
+        assertEquals(2, shape.get("layers").getAsInt());
+        assertEquals(32, shape.get("embedding_width").getAsInt());
+        assertEquals(shape.get("parameters").getAsLong(), inspected.getAsJsonObject("parameters").get("total").getAsLong());
+        assertTrue(inspected.getAsJsonObject("provenance").has("corpus_sha256"), i.out());
+
+        HelpTest.Process c = HelpTest.tinyfmWithInput("The cat sat. It was red.\nA dog ran. It was blue.\n", "classify", "--model", model.toString(), "--json");
+        assertEquals(0, c.code(), c.err());
+        List<String> lines = c.out().lines().toList();
+        assertEquals(2, lines.size(), c.out());
+        for (int n = 1; n <= 2; n++) {
+            JsonObject one = JsonParser.parseString(lines.get(n - 1)).getAsJsonObject();
+            assertEquals(n, one.get("line").getAsInt());
+            double sum = one.getAsJsonObject("probabilities").get("red").getAsDouble() + one.getAsJsonObject("probabilities").get("blue").getAsDouble();
+            assertEquals(1, sum, 1e-6);
+        }
     }
 }
