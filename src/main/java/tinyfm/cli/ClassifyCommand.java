@@ -21,11 +21,16 @@ import tinyfm.finetuning.Metrics;
 import tinyfm.prompting.PromptClassifier;
 import tinyfm.prompting.Prompts;
 import tinyfm.util.Json;
+import tinyfm.util.UsageError;
 import tinyfm.util.UserError;
 
 @Command(name = "classify", sortOptions = false, description = {
         "Label text with a fine-tuned model, or with a base and a prompt (zero-shot or few-shot, no training).",
-        "With --model: the label and class probabilities of --text, or of each line of stdin. With --base and --task: each label's word is scored as the continuation of --prompt; without --text, the whole --split is classified and scored."})
+        "With --model: the label and class probabilities of --text, or of each line of stdin, one output line per input line: "
+                + "line number, label, its probability and the text, separated by tabs (a blank line gets - for its label and probability).",
+        "With --base and --task: each label's word is scored as the continuation of --prompt, and the numbers shown are a softmax "
+                + "over the label words' log-likelihoods (printed too), not a trained classifier's probabilities; without --text, "
+                + "the whole --split is classified and scored."})
 final class ClassifyCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -59,7 +64,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Which shots are drawn. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--text", description = "The text to classify. Default: each line of stdin.")
+    @Option(names = "--text", description = "The text to classify (not empty). Default: each line of stdin.")
     String text;
 
     @Option(names = "--json", description = "Print JSON instead: one object per text (one line each), or for a scored --split one object "
@@ -71,6 +76,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        UsageError.check(text == null || !text.isBlank(), "--text is empty; give a text, or leave --text out to classify each line of stdin");
         PrintWriter o = spec.commandLine().getOut();
         return source.model != null ? fineTuned(o) : prompted(o);
     }
@@ -98,16 +104,26 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         FineTunedModel m = FineTunedModel.load(source.model);
         if (text != null) {
-            print(o, m.labels(), m.classifier().classify(m.tokenizer(), text), null, text, 0);
+            print(o, m.labels(), m.classifier().classify(m.tokenizer(), text), null, text);
             return 0;
         }
+        if (System.console() != null) { // a terminal, nothing piped in: say what is awaited
+            spec.commandLine().getErr().println("Reading texts from stdin, one per line; Ctrl-D to end.");
+        }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        List<Integer> blank = new ArrayList<>();
         int number = 0;
         for (String line; (line = in.readLine()) != null; ) {
             number++;
-            if (!line.isBlank()) {
-                print(o, m.labels(), m.classifier().classify(m.tokenizer(), line), null, line, number);
+            if (line.isBlank()) { // kept as a line of output, so the results still join back to the input by line number
+                blank.add(number);
+                printSkipped(o, number, line);
+            } else {
+                printLine(o, m.labels(), m.classifier().classify(m.tokenizer(), line), line, number);
             }
+        }
+        if (!blank.isEmpty()) {
+            spec.commandLine().getErr().println("Skipped " + blank.size() + " blank line" + (blank.size() == 1 ? "" : "s") + ": " + blank);
         }
         return 0;
     }
@@ -117,7 +133,7 @@ final class ClassifyCommand implements Callable<Integer> {
             throw new UserError("--base needs --task: the labels to score come from the task");
         }
         if (shots < 0) {
-            throw new UserError("--shots must be 0 or more, got " + shots);
+            throw new UsageError("--shots must be 0 or more, got " + shots);
         }
         ModelFile baseFile = ModelFile.load(source.base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
@@ -127,7 +143,10 @@ final class ClassifyCommand implements Callable<Integer> {
                 words, template, Prompts.shots(t.train(), shots, seed), calibrate);
         if (text != null) {
             double[] scores = classifier.scores(List.of(text))[0];
-            print(o, t.labels(), tinyfm.comparison.Softmax.inPlace(scores.clone()), scores, text, 0);
+            spec.commandLine().getErr().println("Prompted: the numbers in brackets are a softmax over the label words' log-likelihoods"
+                    + (calibrate ? " (calibrated: minus each word's log-likelihood after \"" + PromptClassifier.CONTENT_FREE + "\")" : "")
+                    + ", not a trained classifier's probabilities.");
+            print(o, t.labels(), tinyfm.comparison.Softmax.inPlace(scores.clone()), scores, text);
             return 0;
         }
         spec.commandLine().getErr().printf("Prompting (no training): %d-shot%s, each text cut to %d tokens. The prompt of the first %s example:%n%n%s%n%n",
@@ -159,34 +178,55 @@ final class ClassifyCommand implements Callable<Integer> {
         return "    " + s.replace("\n", "\n    ");
     }
 
-    /**
-     * One text's result: the label, the probabilities and (prompted) the log-likelihoods they come from;
-     * {@code line} is the text's line number on stdin, or 0 for --text.
-     */
-    private void print(PrintWriter o, List<String> labels, double[] p, double[] logLikelihoods, String text, int line) {
+    /** The result for --text: the label and every label's probability, then (prompted) the log-likelihoods they come from. */
+    private void print(PrintWriter o, List<String> labels, double[] p, double[] logLikelihoods, String text) {
         if (json) {
-            JsonObject result = new JsonObject();
-            if (line > 0) {
-                result.addProperty("line", line);
-            }
-            result.addProperty("label", labels.get(argmax(p)));
-            result.add("probabilities", byLabel(labels, p));
+            JsonObject result = result(labels, p, text);
             if (logLikelihoods != null) {
                 result.add("log_likelihoods", byLabel(labels, logLikelihoods));
             }
-            result.addProperty("text", text);
             o.println(Json.LINE.toJson(result));
-            o.flush();
             return;
         }
-        int best = 0;
-        StringBuilder probs = new StringBuilder();
-        for (int k = 0; k < labels.size(); k++) {
-            best = p[k] > p[best] ? k : best;
-            probs.append(String.format("%s %.3f  ", labels.get(k), p[k]));
+        o.printf("%-10s (%s) %s%n", labels.get(argmax(p)), byLabel(labels, p, "%.3f"), text);
+        if (logLikelihoods != null) {
+            o.printf("%-10s %slog-likelihoods: %s%n", "", calibrate ? "calibrated " : "", byLabel(labels, logLikelihoods, "%.3f"));
         }
-        o.printf("%-10s (%s) %s%n", labels.get(best), probs.toString().trim(), text.length() > 60 ? text.substring(0, 57) + "..." : text);
+    }
+
+    /** One line of stdin's result: line number, label, its probability and the text, tab-separated (or one JSON line). */
+    private void printLine(PrintWriter o, List<String> labels, double[] p, String text, int line) {
+        int best = argmax(p);
+        if (json) {
+            JsonObject result = new JsonObject();
+            result.addProperty("line", line);
+            result(labels, p, text).entrySet().forEach(e -> result.add(e.getKey(), e.getValue()));
+            o.println(Json.LINE.toJson(result));
+        } else {
+            o.printf(java.util.Locale.ROOT, "%d\t%s\t%.3f\t%s%n", line, labels.get(best), p[best], text);
+        }
+        o.flush(); // a line out for each line in, as it comes
+    }
+
+    private void printSkipped(PrintWriter o, int line, String text) {
+        if (json) {
+            JsonObject result = new JsonObject();
+            result.addProperty("line", line);
+            result.addProperty("skipped", "blank line");
+            result.addProperty("text", text);
+            o.println(Json.LINE.toJson(result));
+        } else {
+            o.printf("%d\t-\t-\t%s%n", line, text);
+        }
         o.flush();
+    }
+
+    private static JsonObject result(List<String> labels, double[] p, String text) {
+        JsonObject result = new JsonObject();
+        result.addProperty("label", labels.get(argmax(p)));
+        result.add("probabilities", byLabel(labels, p));
+        result.addProperty("text", text);
+        return result;
     }
 
     private static int argmax(double[] p) {
@@ -195,6 +235,15 @@ final class ClassifyCommand implements Callable<Integer> {
             best = p[k] > p[best] ? k : best;
         }
         return best;
+    }
+
+    /** "label value  label value ...", for the human-readable line. */
+    private static String byLabel(List<String> labels, double[] values, String format) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < labels.size(); k++) {
+            sb.append(k == 0 ? "" : "  ").append(labels.get(k)).append(' ').append(String.format(java.util.Locale.ROOT, format, values[k]));
+        }
+        return sb.toString();
     }
 
     private static JsonObject byLabel(List<String> labels, double[] values) {

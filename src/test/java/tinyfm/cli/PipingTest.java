@@ -77,4 +77,24 @@ class PipingTest {
             assertEquals(1, sum, 1e-6);
         }
     }
+
+    @Test
+    void classifyGivesOneLineForEachLineOfStdinWithItsNumber() throws Exception {
+        String longText = "The old man walked past the garden and looked at the river for a long time. It was red.";
+        HelpTest.Process c = HelpTest.tinyfmWithInput("A dog ran. It was blue.\n\n" + longText + "\n", "classify", "--model", model.toString());
+        assertEquals(0, c.code(), c.err());
+        List<String> lines = c.out().lines().toList();
+        assertEquals(3, lines.size(), "one output line per input line, the blank one included:\n" + c.out());
+        String[] first = lines.get(0).split("\t", 4), blank = lines.get(1).split("\t", 4), third = lines.get(2).split("\t", 4);
+        assertEquals("1", first[0]);
+        assertTrue(List.of("red", "blue").contains(first[1]) && Double.parseDouble(first[2]) >= 0.5, lines.get(0));
+        assertEquals("A dog ran. It was blue.", first[3]);
+        assertEquals(List.of("2", "-", "-", ""), List.of(blank), "a blank line is reported, not dropped");
+        assertEquals(List.of("3", longText), List.of(third[0], third[3]), "the whole text, not cut");
+        assertTrue(c.err().contains("Skipped 1 blank line: [2]"), c.err());
+
+        HelpTest.Process empty = HelpTest.tinyfm("classify", "--model", model.toString(), "--text", "");
+        assertEquals(2, empty.code(), empty.err());
+        assertTrue(empty.err().contains("--text is empty"), empty.err());
+    }
 }

@@ -118,6 +118,8 @@ class PromptingTest {
         CliTest.Run one = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--calibrate", "--text", "The dog sat by the mat.");
         assertEquals(0, one.code(), one.err());
         assertTrue(one.out().matches("(?s)(red|blue) +\\(blue 0\\.\\d{3}  red 0\\.\\d{3}\\).*"), one.out());
+        assertTrue(one.out().contains("calibrated log-likelihoods: blue ") && one.err().contains("softmax over the label words' log-likelihoods"),
+                "prompted numbers say what they are:\n" + one.out() + one.err());
         CliTest.Run worded = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--label-words", "red=crimson,blue=azure");
         assertEquals(0, worded.code(), worded.err());
         assertTrue(worded.err().contains("<azure|crimson>"), "the prompt is shown on stderr: " + worded.err());
