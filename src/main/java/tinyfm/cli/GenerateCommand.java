@@ -44,11 +44,11 @@ final class GenerateCommand implements Callable<Integer> {
         ModelFile file = ModelFile.load(base);
         Gpt gpt = Bases.languageModel(file, base);
         var out = spec.commandLine().getOut();
-        out.print(prompt);
+        out.print(Terminal.printable(prompt));
         out.flush();
         long start = System.nanoTime();
         new Generator(gpt, file.tokenizer()).generate(prompt, tokens, sampling, piece -> {
-            out.print(piece);
+            out.print(Terminal.printable(piece)); // a sampled ESC must not reach the terminal as one
             out.flush();
         });
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -224,9 +224,9 @@ final class PretrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Text on one line, a line break shown as " / " (the demo and the samples say so). */
+    /** Generated text on one line, a line break shown as " / " (the demo and the samples say so), control characters escaped. */
     static String oneLine(String text) {
-        return text.replace("\r", "").replace("\n", " / ");
+        return Terminal.printable(text.replace("\r", "").replace("\n", " / "));
     }
 
     /** Draws the pretraining progress bar and prints samples as the model learns. */
