@@ -47,7 +47,7 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "Windows per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--force", description = "Overwrite an existing file at --out.")

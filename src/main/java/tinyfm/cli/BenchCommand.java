@@ -31,8 +31,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Untimed warm-up per measurement, in seconds, while the JIT compiles the hot loops. Default: ${DEFAULT-VALUE}.")
     double warmupSeconds;
 
-    @Option(names = "--tokenizer", description = "Also time BPE training and encoding on the books corpus.")
+    @Option(names = "--bench-tokenizer", description = "Also time BPE training and encoding on the books corpus.")
     boolean tokenizer;
+
+    /** The old spelling; elsewhere --tokenizer names a tokenizer file. */
+    @Option(names = "--tokenizer", hidden = true)
+    boolean tokenizerOldSpelling;
 
     @Option(names = "--json", description = "Also write the results to this JSON file.")
     Path json;
@@ -65,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
         for (GptConfig.Preset p : list) {
             results.add(bench.run(p));
         }
-        Benchmark.TokenizerResult tok = tokenizer ? bench.tokenizer(Corpus.load("books"), 2048) : null;
+        Benchmark.TokenizerResult tok = tokenizer || tokenizerOldSpelling ? bench.tokenizer(Corpus.load("books"), 2048) : null;
         o.printf("%-8s %10s %11s %10s %12s %8s %7s %13s %9s %12s %9s %9s%n", "preset", "params", "batch×ctx", "ms/step", "train tok/s",
                 "GFLOP/s", "% sgemm", "finetune ex/s", "gen tok/s", "score txt/s", "heap MB", "RSS MB");
         for (Benchmark.Result r : results) {

@@ -61,7 +61,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "With --base and no --text: the split to classify and score. Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Which shots are drawn. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "With --shots: which examples are drawn. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--text", description = "The text to classify (not empty). Default: each line of stdin.")

@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--base", description = "Fine-tune this base instead of the shipped one (" + Bases.SHIPPED + ").")
     Path baseOption;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @CommandLine.Spec

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.base.ModelFile;
 import tinyfm.base.Provenance;
+import tinyfm.comparison.Comparison;
 import tinyfm.data.Task;
 import tinyfm.finetuning.Classifier;
 import tinyfm.finetuning.FineTuneConfig;
@@ -42,10 +43,10 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "" + FineTuneConfig.DEFAULT_HEAD_LR, description = "Learning rate of the head. Default: ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--labels", defaultValue = "-1", description = "Train on a stratified subset of N labelled examples (default: all).")
-    int labels;
+    @Option(names = "--labels", defaultValue = "all", description = "Train on a stratified subset of N labelled examples, or all of them. Default: ${DEFAULT-VALUE}.")
+    String labelsOption;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--readout", defaultValue = "pooled", description = "What the head reads: pooled (mean, maximum and last hidden state) or last (the end-of-text state). Default: ${DEFAULT-VALUE}.")
@@ -68,7 +69,8 @@ final class FinetuneCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--mode must be full, head or unfreeze, got '" + mode + "'");
         }
-        FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels == -1 ? -1 : labels, seed);
+        int labels = labelBudget(labelsOption);
+        FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels, seed);
         Outputs.ensureWritable(out, force);
         try (OutputLock lock = OutputLock.acquire(out)) {
             return finetune(spec.commandLine().getOut(), spec.commandLine().getErr(), m, config);
@@ -79,7 +81,8 @@ final class FinetuneCommand implements Callable<Integer> {
     private int finetune(java.io.PrintWriter stdout, java.io.PrintWriter stderr, FineTuneConfig.Mode m, FineTuneConfig config) {
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
-        tinyfm.util.UsageError.check(labels == -1 || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
+        int labels = config.labelBudget();
+        tinyfm.util.UsageError.check(labels == Comparison.ALL || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
                 + t.labels().size() + " labels: every label needs at least one example");
         if (fromScratch) {
             stderr.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
@@ -117,6 +120,22 @@ final class FinetuneCommand implements Callable<Integer> {
         stdout.println("Saved to " + out + ".");
         stderr.println("Try: ./tinyfm classify --model " + out + " --text \"...\"");
         return 0;
+    }
+
+    /** A label budget as finetune and compare take it: a positive number of examples, or "all" ({@link Comparison#ALL}). */
+    static int labelBudget(String value) {
+        if (value.trim().equals("all")) {
+            return Comparison.ALL;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // the message below says what is accepted
+        }
+        throw new tinyfm.util.UsageError("--labels takes positive numbers of examples or 'all', got '" + value + "'");
     }
 
     static tinyfm.finetuning.Classifier.Readout readout(String name) {

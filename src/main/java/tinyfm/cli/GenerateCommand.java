@@ -31,7 +31,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "40", description = "Sample only among the k most likely tokens (0: all). Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed; the same seed gives the same text. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed; the same seed gives the same text. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @CommandLine.Spec

@@ -99,6 +99,9 @@ public final class Main implements Runnable {
         return cli;
     }
 
+    /** Every command's --seed default: one number, so the same options give the same result in every command. */
+    static final String DEFAULT_SEED = "1337";
+
     /** The one prefix of every error line. */
     static final String ERROR = "tinyfm: error: ";
 

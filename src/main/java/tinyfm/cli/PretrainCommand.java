@@ -43,7 +43,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--minutes", description = "Stop cleanly after this many minutes and save what was learned. Default: no time limit.")
     Double minutes;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed; the same seed gives the same model. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed; the same seed gives the same model. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--resume", description = "Continue from <out>.ckpt with the same options.")
@@ -52,7 +52,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite an existing base at --out.")
     boolean force;
 
-    @Option(names = "--tokenizer", description = "Use this tokenizer JSON instead of training one on the corpus.")
+    @Option(names = "--tokenizer", description = "Use this tokenizer (a JSON file, or the one a base holds) instead of training one on the corpus.")
     Path tokenizerFile;
 
     @Option(names = "--tokenizer-kind", defaultValue = "bpe", description = "bpe or char, when the tokenizer is trained here. Default: ${DEFAULT-VALUE}.")
@@ -136,7 +136,7 @@ final class PretrainCommand implements Callable<Integer> {
         stderr.printf("Corpus %s: %,d documents in %d files, %.1f MB of text%n", c.name(), c.documentCount(), c.documents().size(), c.utf8Bytes() / 1e6);
         Tokenizer tokenizer;
         if (tokenizerFile != null) {
-            tokenizer = Tokenizers.load(tokenizerFile);
+            tokenizer = TokenizeCommand.load(tokenizerFile);
         } else {
             long t0 = System.nanoTime();
             tokenizer = Tokenizers.train(tokenizerKind, c.split().train(), vocab);

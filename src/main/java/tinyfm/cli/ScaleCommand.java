@@ -28,7 +28,8 @@ final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--corpus", defaultValue = "broad", description = "Corpus for every rung. Default: ${DEFAULT-VALUE}.")
     String corpus;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed of every rung's pretraining and fine-tuning. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed of every rung's pretraining and fine-tuning "
+            + "(the ladder in docs/scale was made with --seed 1). Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--out", defaultValue = "results/scale", description = "Output folder (created if missing). Default: ${DEFAULT-VALUE}.")
@@ -67,7 +68,7 @@ final class ScaleCommand implements Callable<Integer> {
             });
             bar.finish();
             String command = "tinyfm scale" + (quick ? " --quick" : "") + (corpus.equals("broad") ? "" : " --corpus " + corpus)
-                    + (seed == 1 ? "" : " --seed " + seed);
+                    + (seed == Long.parseLong(Main.DEFAULT_SEED) ? "" : " --seed " + seed);
             var m = Provenance.machine();
             String machine = m.get("cores").getAsInt() + " cores, " + m.get("cpu").getAsString();
             List<String> charts = ScaleReport.write(out, rungs, command, machine);

@@ -15,7 +15,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
     @Option(names = "--corpus", defaultValue = Corpus.DEFAULT, description = "Bundled corpus name or a path (.txt, .txt.gz or a folder). Default: ${DEFAULT-VALUE}.")
     String corpus;
 
-    @Option(names = "--kind", defaultValue = "bpe", description = "bpe or char. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--tokenizer-kind", "--kind"}, defaultValue = "bpe", description = "bpe or char (as in pretrain). Default: ${DEFAULT-VALUE}.")
     String kind;
 
     @Option(names = "--vocab", defaultValue = "" + Tokenizers.DEFAULT_VOCAB, description = "Vocabulary size for BPE, special tokens included. Default: ${DEFAULT-VALUE}.")

@@ -141,6 +141,10 @@ public class CliTest {
         }
         assertTrue(i.out().contains("block.0.attention.qkv.weight"));
 
+        Run own = run("tokenize", "--tokenizer", base.toString(), "--text", "The cat"); // a base's own tokenizer
+        assertEquals(0, own.code(), own.err());
+        assertTrue(own.out().contains("(bpe tokenizer, vocabulary 300)"), own.out());
+
         Run bad = run("generate", "--base", base.toString(), "--temperature", "-1");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("--temperature"));
@@ -154,7 +158,7 @@ public class CliTest {
         assertEquals(0, run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "20", "--vocab", "300", "--out", base.toString()).code());
         Path task = TestData.task(dir, "colours", java.util.List.of("red", "blue"), 16);
         Path model = dir.resolve("colours.tfm");
-        Run f = run("finetune", "--base", base.toString(), "--task", task.toString(), "--out", model.toString(), "--epochs", "2", "--mode", "head");
+        Run f = run("finetune", "--base", base.toString(), "--task", task.toString(), "--out", model.toString(), "--epochs", "2", "--mode", "head", "--labels", "all");
         assertEquals(0, f.code(), f.err());
         assertTrue(f.out().contains("Best at epoch"), f.out());
 
