@@ -15,7 +15,7 @@ import tinyfm.data.Task;
 import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.util.OutputLock;
-import tinyfm.util.UserError;
+import tinyfm.util.UsageError;
 
 @Command(name = "adapt", sortOptions = false, description = {
         "Continue pretraining a base on new unlabelled text, and save the adapted base.",
@@ -58,15 +58,9 @@ final class AdaptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (steps < 1) {
-            throw new UserError("--steps must be at least 1, got " + steps);
-        }
-        if (!(lr > 0)) {
-            throw new UserError("--lr must be > 0, got " + lr);
-        }
-        if (batch < 1) {
-            throw new UserError("--batch must be at least 1, got " + batch);
-        }
+        UsageError.check(steps >= 1, "--steps must be at least 1, got " + steps);
+        UsageError.check(lr > 0 && lr < 1, "--lr must be in (0, 1), got " + lr);
+        UsageError.check(batch >= 1, "--batch must be at least 1, got " + batch);
         Outputs.ensureWritable(out, force);
         try (OutputLock lock = OutputLock.acquire(out)) {
             return adapt(spec.commandLine().getOut(), spec.commandLine().getErr());

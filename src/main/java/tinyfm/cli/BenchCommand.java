@@ -13,6 +13,7 @@ import tinyfm.data.Corpus;
 import tinyfm.model.GptConfig;
 import tinyfm.util.AtomicFiles;
 import tinyfm.util.Json;
+import tinyfm.util.UsageError;
 
 @Command(name = "bench", sortOptions = false, description = {
         "Measure training, fine-tuning and generation speed, and memory, for each preset.",
@@ -49,12 +50,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (repeats < 1 || steps < 1) {
-            throw new tinyfm.util.UserError("--repeats and --steps must be at least 1");
-        }
-        if (!(warmupSeconds >= 0)) {
-            throw new tinyfm.util.UserError("--warmup must be 0 or more seconds, got " + warmupSeconds);
-        }
+        UsageError.check(repeats >= 1, "--repeats must be at least 1, got " + repeats);
+        UsageError.check(steps >= 1, "--steps must be at least 1, got " + steps);
+        UsageError.check(warmupSeconds >= 0, "--warmup must be 0 or more seconds, got " + warmupSeconds);
         // the machine, the plan and the table go to stdout; each measurement's progress line to stderr
         var o = spec.commandLine().getOut();
         var progress = spec.commandLine().getErr();

@@ -67,7 +67,7 @@ final class FinetuneCommand implements Callable<Integer> {
         try {
             m = FineTuneConfig.Mode.valueOf(mode.toUpperCase());
         } catch (IllegalArgumentException e) {
-            throw new UserError("--mode must be full, head or unfreeze, got '" + mode + "'");
+            throw new tinyfm.util.UsageError("--mode must be full, head or unfreeze, got '" + mode + "'");
         }
         int labels = labelBudget(labelsOption);
         FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels, seed);
@@ -142,7 +142,7 @@ final class FinetuneCommand implements Callable<Integer> {
         try {
             return tinyfm.finetuning.Classifier.Readout.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UserError("--readout takes pooled or last, got '" + name + "'");
+            throw new tinyfm.util.UsageError("--readout takes pooled or last, got '" + name + "'");
         }
     }
 

@@ -33,7 +33,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (vocab < 256 + Tokenizer.SPECIALS.size() || vocab > 65_536) {
-            throw new UserError("--vocab " + vocab + " is out of range; use 259 to 65536");
+            throw new tinyfm.util.UsageError("--vocab " + vocab + " is out of range; use 259 to 65536");
         }
         Outputs.ensureWritable(out, force);
         Corpus c = Corpus.load(corpus);

@@ -1,6 +1,7 @@
 package tinyfm.finetuning;
 
 import tinyfm.model.Gpt;
+import tinyfm.util.UsageError;
 import tinyfm.util.UserError;
 
 /**
@@ -23,19 +24,13 @@ public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLe
      */
     public static final int DEFAULT_VALIDATIONS = 12;
 
+    /** The values a user sets are checked here, once, each error naming its option (a usage error: exit 2). */
     public FineTuneConfig {
-        if (epochs < 1) {
-            throw new UserError("--epochs must be at least 1, got " + epochs);
-        }
-        if (batchSize < 1) {
-            throw new UserError("--batch must be at least 1, got " + batchSize);
-        }
-        if (!(headLearningRate > 0 && headLearningRate < 1) || !(bodyLearningRate >= 0 && bodyLearningRate < 1)) {
-            throw new UserError("--lr must be in (0, 1), got " + headLearningRate);
-        }
-        if (labelBudget == 0 || labelBudget < -1) {
-            throw new UserError("--labels must be a positive number of examples, got " + labelBudget);
-        }
+        UsageError.check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        UsageError.check(batchSize >= 1, "--batch must be at least 1, got " + batchSize);
+        UsageError.check(headLearningRate > 0 && headLearningRate < 1 && bodyLearningRate >= 0 && bodyLearningRate < 1,
+                "--lr must be in (0, 1), got " + headLearningRate);
+        UsageError.check(labelBudget >= 1 || labelBudget == -1, "--labels must be a positive number of examples, got " + labelBudget);
         if (validations < 1) {
             throw new UserError("validations per run must be at least 1, got " + validations);
         }

@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tinyfm.TestData;
 
-/** Output a user can pipe, in a real process: results on stdout, everything else on stderr. */
-class PipingTest {
+/**
+ * The CLI as a shell sees it, in a real process: results on stdout and everything else on stderr,
+ * JSON on request, and exit codes.
+ */
+class ShellTest {
     @TempDir
     static Path dir;
     static Path corpus, task, base, model;
@@ -96,5 +99,19 @@ class PipingTest {
         HelpTest.Process empty = HelpTest.tinyfm("classify", "--model", model.toString(), "--text", "");
         assertEquals(2, empty.code(), empty.err());
         assertTrue(empty.err().contains("--text is empty"), empty.err());
+    }
+
+    @Test
+    void badOptionValuesExitTwoAndNameTheOption() throws Exception {
+        String[][] cases = {
+            {"--epochs", "finetune", "--base", base.toString(), "--task", task.toString(), "--out", dir.resolve("x.tfm").toString(), "--epochs", "0"},
+            {"--lr", "adapt", "--base", base.toString(), "--task", task.toString(), "--out", dir.resolve("y.tfm").toString(), "--lr", "-1"},
+            {"--repeats", "bench", "--repeats", "0"}};
+        for (String[] c : cases) {
+            HelpTest.Process p = HelpTest.tinyfm(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, p.code(), String.join(" ", c) + ": " + p.err());
+            assertTrue(p.err().startsWith(Main.ERROR + c[0] + " "), p.err());
+            assertTrue(p.err().contains("--help"), "points to the help: " + p.err());
+        }
     }
 }
