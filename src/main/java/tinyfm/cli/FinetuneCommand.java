@@ -15,7 +15,6 @@ import tinyfm.finetuning.FineTuneConfig;
 import tinyfm.finetuning.FineTunedModel;
 import tinyfm.finetuning.FineTuner;
 import tinyfm.finetuning.Metrics;
-import tinyfm.model.Gpt;
 import tinyfm.util.Json;
 import tinyfm.util.Sha256;
 import tinyfm.util.OutputLock;
@@ -42,6 +41,21 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--lr", defaultValue = "" + FineTuneConfig.DEFAULT_HEAD_LR, description = "Learning rate of the head. Default: ${DEFAULT-VALUE}.")
     double lr;
+
+    @Option(names = "--batch", defaultValue = "" + FineTuneConfig.DEFAULT_BATCH, description = "Texts per step. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--max-length", paramLabel = "TOKENS", description = "Tokens read per text, the end-of-text token included; "
+            + "a longer text keeps its beginning. At most the base's context. Default: the base's context.")
+    Integer maxLength;
+
+    @Option(names = "--weight-decay", defaultValue = "" + FineTuneConfig.DEFAULT_WEIGHT_DECAY,
+            description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--warmup-fraction", defaultValue = "" + FineTuneConfig.DEFAULT_WARMUP_FRACTION, description = "The fraction of the run's "
+            + "steps over which the learning rate rises linearly to its peak, before it decays linearly to zero. Default: ${DEFAULT-VALUE}.")
+    double warmupFraction;
 
     @Option(names = "--labels", defaultValue = "all", description = "Train on a stratified subset of N labelled examples, or all of them. Default: ${DEFAULT-VALUE}.")
     String labelsOption;
@@ -70,7 +84,8 @@ final class FinetuneCommand implements Callable<Integer> {
             throw new tinyfm.util.UsageError("--mode must be full, head or unfreeze, got '" + mode + "'");
         }
         int labels = labelBudget(labelsOption);
-        FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels, seed);
+        FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels, seed)
+                .with(batch, weightDecay, warmupFraction, maxLength != null ? maxLength : FineTuneConfig.WHOLE_CONTEXT);
         Outputs.ensureWritable(out, force);
         try (OutputLock lock = OutputLock.acquire(out)) {
             return finetune(spec.commandLine().getOut(), spec.commandLine().getErr(), m, config);
@@ -81,6 +96,10 @@ final class FinetuneCommand implements Callable<Integer> {
     private int finetune(java.io.PrintWriter stdout, java.io.PrintWriter stderr, FineTuneConfig.Mode m, FineTuneConfig config) {
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
+        int context = baseFile.config().contextLength();
+        tinyfm.util.UsageError.check(maxLength == null || maxLength <= context,
+                "--max-length " + maxLength + " is longer than the base's context of " + context + " tokens");
+        config = config.with(config.batchSize(), config.weightDecay(), config.warmupFraction(), Math.min(config.maxTokens(), context));
         int labels = config.labelBudget();
         tinyfm.util.UsageError.check(labels == Comparison.ALL || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
                 + t.labels().size() + " labels: every label needs at least one example");
@@ -91,7 +110,6 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         FineTuner.Trained trained = FineTuner.fineTune(baseFile, base, t, config, readout(readout), fromScratch, line -> stderr.println("  " + line));
         Classifier classifier = trained.classifier();
-        Gpt body = classifier.body();
         FineTuner.Result r = trained.result();
         Metrics test = trained.test();
 
@@ -108,7 +126,7 @@ final class FinetuneCommand implements Callable<Integer> {
         p.addProperty("test_macro_f1", test.macroF1());
         p.addProperty("train_seconds", r.trainSeconds());
         p.addProperty("readout", classifier.readout().name().toLowerCase(java.util.Locale.ROOT));
-        p.addProperty("truncation", "first " + (body.config().contextLength() - 1) + " tokens of each text, then <|endoftext|>");
+        p.addProperty("truncation", "first " + (classifier.maxTokens() - 1) + " tokens of each text, then <|endoftext|>");
         p.add("finetune", Json.GSON.toJsonTree(config));
         p.add("curve", Json.GSON.toJsonTree(r.curve()));
         p.add("base_provenance", baseFile.provenance());

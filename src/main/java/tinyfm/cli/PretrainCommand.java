@@ -68,6 +68,20 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--probe-seeds", defaultValue = "5", description = "Seeds per probe (label draws), averaged. Default: ${DEFAULT-VALUE}.")
     int probeSeeds;
 
+    @Option(names = "--weight-decay", defaultValue = "" + TrainingConfig.DEFAULT_WEIGHT_DECAY,
+            description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--warmup-steps", description = "Steps of linear learning-rate warm-up. Default: steps/10, at most 100.")
+    Integer warmupSteps;
+
+    @Option(names = "--min-lr", description = "The learning rate the cosine decay ends at. Default: the peak rate/10.")
+    Double minLr;
+
+    @Option(names = "--clip", defaultValue = "" + TrainingConfig.DEFAULT_GRAD_CLIP,
+            description = "Clip the gradient's global norm to this. Default: ${DEFAULT-VALUE}.")
+    double clip;
+
     @CommandLine.ArgGroup(exclusive = false, heading = "%nOverrides of the preset:%n")
     Overrides overrides = new Overrides();
 
@@ -122,6 +136,10 @@ final class PretrainCommand implements Callable<Integer> {
         if (v.checkpointEvery != null) {
             training = training.withCheckpointEvery(v.checkpointEvery);
         }
+        UsageError.check(minLr == null || minLr <= training.learningRate(),
+                "--min-lr " + minLr + " is above the peak learning rate " + training.learningRate());
+        training = training.withOptimizer(minLr != null ? minLr : training.minLearningRate(),
+                warmupSteps != null ? warmupSteps : training.warmupSteps(), weightDecay, clip);
         int vocab = v.vocab != null ? v.vocab : p.vocabSize();
         // validate the architecture before reading any data
         GptConfig shape = new GptConfig(Math.max(2, vocab), v.context != null ? v.context : p.contextLength(), v.layers != null ? v.layers : p.layers(),
@@ -211,6 +229,10 @@ final class PretrainCommand implements Callable<Integer> {
         UsageError.check(v.lr == null || (v.lr > 0 && v.lr < 1), "--lr must be in (0, 1), got " + v.lr);
         UsageError.check(v.evalEvery == null || v.evalEvery >= 1, "--eval-every must be at least 1, got " + v.evalEvery);
         UsageError.check(v.checkpointEvery == null || v.checkpointEvery >= 1, "--checkpoint-every must be at least 1, got " + v.checkpointEvery);
+        UsageError.check(weightDecay >= 0 && weightDecay < 1, "--weight-decay must be in [0, 1), got " + weightDecay);
+        UsageError.check(warmupSteps == null || warmupSteps >= 0, "--warmup-steps must be 0 or more, got " + warmupSteps);
+        UsageError.check(minLr == null || minLr >= 0, "--min-lr must be 0 or more, got " + minLr);
+        UsageError.check(clip > 0, "--clip must be > 0, got " + clip);
     }
 
     /** A longer window than this is far beyond what 2 cores can train; the memory check would refuse it anyway. */
