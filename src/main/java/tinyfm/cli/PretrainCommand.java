@@ -19,6 +19,7 @@ import tinyfm.pretraining.ReadingProbes;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
+import tinyfm.util.Home;
 import tinyfm.util.OutputLock;
 import tinyfm.util.ShutdownHooks;
 import tinyfm.util.UsageError;
@@ -157,8 +158,15 @@ final class PretrainCommand implements Callable<Integer> {
             tokenizer = TokenizeCommand.load(tokenizerFile);
         } else {
             long t0 = System.nanoTime();
-            tokenizer = Tokenizers.train(tokenizerKind, c.split().train(), vocab);
-            stderr.printf("Tokenizer: learned a %s vocabulary of %,d tokens in %.1f s%n", tokenizer.kind(), tokenizer.vocabSize(), (System.nanoTime() - t0) / 1e9);
+            Tokenizers.Cached cached = Tokenizers.trainOrReuse(tokenizerKind, c.split().train(), vocab, tokenizerCache());
+            tokenizer = cached.tokenizer();
+            if (cached.reused()) {
+                stderr.printf("Tokenizer: reused from cache %s (a %s vocabulary of %,d tokens learned before from the same text)%n",
+                        Home.dir().relativize(cached.file().toAbsolutePath()), tokenizer.kind(), tokenizer.vocabSize());
+            } else {
+                stderr.printf("Tokenizer: learned a %s vocabulary of %,d tokens in %.1f s%n", tokenizer.kind(), tokenizer.vocabSize(),
+                        (System.nanoTime() - t0) / 1e9);
+            }
         }
         GptConfig model = shape.withVocabSize(tokenizer.vocabSize());
         stderr.printf("Model: GPT with %d blocks, %d heads, width %d, context %d tokens: %,d parameters%n",
@@ -233,6 +241,11 @@ final class PretrainCommand implements Callable<Integer> {
         UsageError.check(warmupSteps == null || warmupSteps >= 0, "--warmup-steps must be 0 or more, got " + warmupSteps);
         UsageError.check(minLr == null || minLr >= 0, "--min-lr must be 0 or more, got " + minLr);
         UsageError.check(clip > 0, "--clip must be > 0, got " + clip);
+    }
+
+    /** Where tokenizers trained here are kept for reuse, by the training text's sha256, kind and vocabulary size. */
+    static Path tokenizerCache() {
+        return Home.dir().resolve("bases").resolve(".tokenizers");
     }
 
     /** A longer window than this is far beyond what 2 cores can train; the memory check would refuse it anyway. */

@@ -43,6 +43,8 @@ class ShellTest {
                 && lines.get(2).startsWith("Validation loss "), p.out());
         assertTrue(p.err().contains("Pretraining (self-supervised)") && p.err().contains("Next, prompt the base"),
                 "the intro and the hint go to stderr:\n" + p.err());
+        assertTrue(p.err().contains("Tokenizer: reused from cache bases/.tokenizers/bpe-300-"), "trained once for this corpus:\n" + p.err());
+        assertEquals(tinyfm.base.ModelFile.load(base).tokenizer().toJson(), tinyfm.base.ModelFile.load(dir.resolve("again.tfm")).tokenizer().toJson());
     }
 
     @Test
