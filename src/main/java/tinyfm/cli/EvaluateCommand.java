@@ -13,7 +13,7 @@ import tinyfm.finetuning.Metrics;
 import tinyfm.util.Json;
 import tinyfm.util.UserError;
 
-@Command(name = "evaluate", description = "Score a fine-tuned model on a task split: accuracy, macro-F1 and the confusion matrix.")
+@Command(name = "evaluate", sortOptions = false, description = "Score a fine-tuned model on a task split: accuracy, macro-F1 and the confusion matrix.")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "A fine-tuned model from 'tinyfm finetune'.")
     Path model;

@@ -49,15 +49,15 @@ final class FinetuneCommand implements Callable<Integer> {
             + "a longer text keeps its beginning. At most the base's context. Default: the base's context.")
     Integer maxLength;
 
-    @Option(names = "--weight-decay", defaultValue = "" + FineTuneConfig.DEFAULT_WEIGHT_DECAY,
+    @Option(names = "--weight-decay", paramLabel = "DECAY", defaultValue = "" + FineTuneConfig.DEFAULT_WEIGHT_DECAY,
             description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
     double weightDecay;
 
-    @Option(names = "--warmup-fraction", defaultValue = "" + FineTuneConfig.DEFAULT_WARMUP_FRACTION, description = "The fraction of the run's "
+    @Option(names = "--warmup-fraction", paramLabel = "FRACTION", defaultValue = "" + FineTuneConfig.DEFAULT_WARMUP_FRACTION, description = "The fraction of the run's "
             + "steps over which the learning rate rises linearly to its peak, before it decays linearly to zero. Default: ${DEFAULT-VALUE}.")
     double warmupFraction;
 
-    @Option(names = "--labels", defaultValue = "all", description = "Train on a stratified subset of N labelled examples, or all of them. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--labels", paramLabel = "N|all", defaultValue = "all", description = "Train on a stratified subset of N labelled examples, or all of them. Default: ${DEFAULT-VALUE}.")
     String labelsOption;
 
     @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")

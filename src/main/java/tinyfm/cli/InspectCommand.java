@@ -15,7 +15,7 @@ import tinyfm.model.Gpt;
 import tinyfm.model.GptConfig;
 import tinyfm.util.Json;
 
-@Command(name = "inspect", description = "Show what a model file holds: its shape, tokenizer, provenance and a parameter table per block.")
+@Command(name = "inspect", sortOptions = false, description = "Show what a model file holds: its shape, tokenizer, provenance and a parameter table per block.")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A base, checkpoint or fine-tuned model file.")
     Path file;

@@ -69,17 +69,17 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--probe-seeds", defaultValue = "5", description = "Seeds per probe (label draws), averaged. Default: ${DEFAULT-VALUE}.")
     int probeSeeds;
 
-    @Option(names = "--weight-decay", defaultValue = "" + TrainingConfig.DEFAULT_WEIGHT_DECAY,
+    @Option(names = "--weight-decay", paramLabel = "DECAY", defaultValue = "" + TrainingConfig.DEFAULT_WEIGHT_DECAY,
             description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
     double weightDecay;
 
-    @Option(names = "--warmup-steps", description = "Steps of linear learning-rate warm-up. Default: steps/10, at most 100.")
+    @Option(names = "--warmup-steps", paramLabel = "STEPS", description = "Steps of linear learning-rate warm-up. Default: steps/10, at most 100.")
     Integer warmupSteps;
 
-    @Option(names = "--min-lr", description = "The learning rate the cosine decay ends at. Default: the peak rate/10.")
+    @Option(names = "--min-lr", paramLabel = "LR", description = "The learning rate the cosine decay ends at. Default: the peak rate/10.")
     Double minLr;
 
-    @Option(names = "--clip", defaultValue = "" + TrainingConfig.DEFAULT_GRAD_CLIP,
+    @Option(names = "--clip", paramLabel = "NORM", defaultValue = "" + TrainingConfig.DEFAULT_GRAD_CLIP,
             description = "Clip the gradient's global norm to this. Default: ${DEFAULT-VALUE}.")
     double clip;
 

@@ -45,7 +45,7 @@ class OptionsTest {
         assertEquals(boolean.class, bench.getCommandSpec().findOption("--bench-tokenizer").type());
         assertTrue(bench.getCommandSpec().findOption("--tokenizer").hidden(), "the old spelling still parses, unlisted");
         var train = Main.commandLine().getSubcommands().get("train-tokenizer").getCommandSpec();
-        assertEquals(train.findOption("--tokenizer-kind"), train.findOption("--kind"));
+        assertTrue(train.findOption("--kind").hidden(), "the old spelling still parses, unlisted");
         assertEquals(Main.commandLine().getSubcommands().get("pretrain").getCommandSpec().findOption("--tokenizer-kind").defaultValue(),
                 train.findOption("--tokenizer-kind").defaultValue());
     }
