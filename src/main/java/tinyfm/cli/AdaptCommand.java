@@ -14,7 +14,7 @@ import tinyfm.data.Task;
 import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.util.OutputLock;
-import tinyfm.util.UserError;
+import tinyfm.util.UsageError;
 
 @Command(name = "adapt", sortOptions = false, description = {
         "Continue pretraining a base on new unlabelled text, and save the adapted base.",
@@ -46,7 +46,7 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "Windows per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--force", description = "Overwrite an existing file at --out.")
@@ -57,38 +57,32 @@ final class AdaptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
-        if (steps < 1) {
-            throw new UserError("--steps must be at least 1, got " + steps);
-        }
-        if (!(lr > 0)) {
-            throw new UserError("--lr must be > 0, got " + lr);
-        }
-        if (batch < 1) {
-            throw new UserError("--batch must be at least 1, got " + batch);
-        }
+        UsageError.check(steps >= 1, "--steps must be at least 1, got " + steps);
+        UsageError.check(lr > 0 && lr < 1, "--lr must be in (0, 1), got " + lr);
+        UsageError.check(batch >= 1, "--batch must be at least 1, got " + batch);
         Outputs.ensureWritable(out, force);
         try (OutputLock lock = OutputLock.acquire(out)) {
-            return adapt(o);
+            return adapt(spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }
 
-    private int adapt(PrintWriter o) {
+    /** The result goes to stdout; the intro, progress and hint to stderr. */
+    private int adapt(PrintWriter stdout, PrintWriter stderr) {
         ModelFile parent = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain' or 'tinyfm adapt'");
         Corpus corpus = text.task != null ? taskTexts(Task.load(text.task)) : Corpus.load(text.corpus);
-        o.println("Adapting (continued self-supervised pretraining): the base keeps learning to predict the next token, now of this text.");
-        o.printf("Parent %s; text %s: %.2f MB%n", base, corpus.name(), corpus.utf8Bytes() / 1e6);
+        stderr.println("Adapting (continued self-supervised pretraining): the base keeps learning to predict the next token, now of this text.");
+        stderr.printf("Parent %s; text %s: %.2f MB%n", base, corpus.name(), corpus.utf8Bytes() / 1e6);
         TrainingConfig training = TrainingConfig.defaults(batch, steps, lr, seed);
-        PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(o, steps);
+        PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(stderr, steps);
         Pretrainer.Result result = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, null, progress)
                 .continueFrom(parent, FinetuneCommand.sha(base))
                 .run();
         progress.done();
         result.base().save(out);
         Pretrainer.Point first = result.curve().get(0), last = result.curve().get(result.curve().size() - 1);
-        o.printf("%nSaved the adapted base to %s.%nValidation on the new text: %.3f bits per byte before adapting, %.3f after %d steps.%n",
+        stdout.printf("Saved the adapted base to %s.%nValidation on the new text: %.3f bits per byte before adapting, %.3f after %d steps.%n",
                 out, first.validationBitsPerByte(), last.validationBitsPerByte(), result.steps());
-        o.println("Fine-tune it like any base: ./tinyfm finetune --base " + out + " --task ...");
+        stderr.println("Fine-tune it like any base: ./tinyfm finetune --base " + out + " --task ...");
         return 0;
     }
 

@@ -13,6 +13,7 @@ import tinyfm.data.Corpus;
 import tinyfm.model.GptConfig;
 import tinyfm.util.AtomicFiles;
 import tinyfm.util.Json;
+import tinyfm.util.UsageError;
 
 @Command(name = "bench", sortOptions = false, description = {
         "Measure training, fine-tuning and generation speed, and memory, for each preset.",
@@ -31,8 +32,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Untimed warm-up per measurement, in seconds, while the JIT compiles the hot loops. Default: ${DEFAULT-VALUE}.")
     double warmupSeconds;
 
-    @Option(names = "--tokenizer", description = "Also time BPE training and encoding on the books corpus.")
+    @Option(names = "--bench-tokenizer", description = "Also time BPE training and encoding on the books corpus.")
     boolean tokenizer;
+
+    /** The old spelling; elsewhere --tokenizer names a tokenizer file. */
+    @Option(names = "--tokenizer", hidden = true)
+    boolean tokenizerOldSpelling;
 
     @Option(names = "--json", description = "Also write the results to this JSON file.")
     Path json;
@@ -45,19 +50,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (repeats < 1 || steps < 1) {
-            throw new tinyfm.util.UserError("--repeats and --steps must be at least 1");
-        }
-        if (!(warmupSeconds >= 0)) {
-            throw new tinyfm.util.UserError("--warmup must be 0 or more seconds, got " + warmupSeconds);
-        }
+        UsageError.check(repeats >= 1, "--repeats must be at least 1, got " + repeats);
+        UsageError.check(steps >= 1, "--steps must be at least 1, got " + steps);
+        UsageError.check(warmupSeconds >= 0, "--warmup must be 0 or more seconds, got " + warmupSeconds);
+        // the machine, the plan and the table go to stdout; each measurement's progress line to stderr
         var o = spec.commandLine().getOut();
+        var progress = spec.commandLine().getErr();
         List<GptConfig.Preset> list = Benchmark.presets(presets);
         Benchmark.Plan plan = smoke ? Benchmark.Plan.SMOKE : new Benchmark.Plan(warmupSeconds, steps, repeats, 200);
-        Benchmark bench = new Benchmark(plan, line -> {
-            o.println(line);
-            o.flush();
-        });
+        Benchmark bench = new Benchmark(plan, progress::println);
         Benchmark.Machine m = bench.machine();
         o.printf("Machine: %d cores, %s; BLAS %s (tinyfm: one thread per product, two at once), ND4J ops on %s OpenMP threads, OMP_WAIT_POLICY=%s; sgemm 1024^2: %.0f GFLOP/s%n",
                 m.cores(), m.cpu(), m.blas(), m.ompThreads(), m.ompWaitPolicy(), m.sgemmGflops());
@@ -66,8 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         for (GptConfig.Preset p : list) {
             results.add(bench.run(p));
         }
-        Benchmark.TokenizerResult tok = tokenizer ? bench.tokenizer(Corpus.load("books"), 2048) : null;
-        o.println();
+        Benchmark.TokenizerResult tok = tokenizer || tokenizerOldSpelling ? bench.tokenizer(Corpus.load("books"), 2048) : null;
         o.printf("%-8s %10s %11s %10s %12s %8s %7s %13s %9s %12s %9s %9s%n", "preset", "params", "batch×ctx", "ms/step", "train tok/s",
                 "GFLOP/s", "% sgemm", "finetune ex/s", "gen tok/s", "score txt/s", "heap MB", "RSS MB");
         for (Benchmark.Result r : results) {
@@ -75,6 +75,10 @@ final class BenchCommand implements Callable<Integer> {
                     r.batch() + "×" + r.context(), r.trainMsPerStep(), r.trainTokensPerSecond(), r.trainGflops(),
                     100 * r.trainGflops() / m.sgemmGflops(), r.finetuneExamplesPerSecond(), r.generateTokensPerSecond(),
                     r.scoreTextsPerSecond(), r.peakHeapMb(), r.peakRssMb());
+        }
+        if (tok != null) {
+            o.printf("Tokenizer: BPE %d trained on %.1f MB of %s in %.1f s; encodes %.1f MB/s%n", tok.vocab(), tok.megabytes(), tok.corpus(),
+                    tok.trainSeconds(), tok.encodeMegabytesPerSecond());
         }
         if (json != null) {
             JsonObject out = new JsonObject();

@@ -14,6 +14,7 @@ import tinyfm.comparison.ComparisonJournal;
 import tinyfm.report.Report;
 import tinyfm.util.OutputLock;
 import tinyfm.util.ShutdownHooks;
+import tinyfm.util.UsageError;
 import tinyfm.util.UserError;
 
 @Command(name = "compare", sortOptions = false, description = {
@@ -29,8 +30,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--labels", defaultValue = "16,32,100,300,all", split = ",", description = "Label budgets: numbers of training examples, or all. Default: ${DEFAULT-VALUE}.")
     List<String> labels;
 
-    @Option(names = "--seeds", defaultValue = "5", description = "Seeds per cell; tables show mean ± std, and the paired difference pretrained − scratch with its 95%% confidence interval (every method sees the same labelled examples for a seed). Default: ${DEFAULT-VALUE}.")
-    int seeds;
+    @Option(names = "--seeds", defaultValue = "5", paramLabel = "N|1,2,...", description = "Seeds per cell, as a count N or as the list of "
+            + "seeds 1 to N (a comparison numbers its seeds from 1); tables show mean ± std, and the paired difference pretrained − scratch "
+            + "with its 95%% confidence interval (every method sees the same labelled examples for a seed). Default: ${DEFAULT-VALUE}.")
+    String seedsOption;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs for every neural run (more when labels are few). Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -55,23 +58,13 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (seeds < 1) {
-            throw new tinyfm.util.UsageError("--seeds must be at least 1, got " + seeds);
-        }
+        int seeds = seedCount(seedsOption);
         List<Integer> budgets = new ArrayList<>();
         for (String l : labels) {
-            try {
-                int n = l.equals("all") ? Comparison.ALL : Integer.parseInt(l.trim());
-                if (n == 0 || n < -1) {
-                    throw new NumberFormatException();
-                }
-                budgets.add(n);
-            } catch (NumberFormatException e) {
-                throw new tinyfm.util.UsageError("--labels takes positive numbers or 'all', got '" + l + "'");
-            }
+            budgets.add(FinetuneCommand.labelBudget(l));
         }
         if (budgetSeconds != null && !(budgetSeconds > 0)) {
-            throw new tinyfm.util.UsageError("--budget-seconds must be > 0, got " + budgetSeconds);
+            throw new UsageError("--budget-seconds must be > 0, got " + budgetSeconds);
         }
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         tasks.forEach(tinyfm.data.Task::load); // fail early on a bad task, before any training
@@ -83,26 +76,46 @@ final class CompareCommand implements Callable<Integer> {
         if (!Files.isWritable(out)) {
             throw new UserError(out + ": folder is not writable");
         }
-        var o = spec.commandLine().getOut();
         Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, Comparison.MIN_EXAMPLES_SEEN,
                 budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds, tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms,
                 FinetuneCommand.readout(readout));
         try (OutputLock lock = OutputLock.acquire(out.resolve(ComparisonJournal.FILE))) {
             ComparisonJournal journal = ComparisonJournal.open(out, plan, FinetuneCommand.sha(base), resume);
-            return compare(o, baseFile, plan, journal);
+            return compare(spec.commandLine().getOut(), spec.commandLine().getErr(), baseFile, plan, journal);
         }
     }
 
-    private int compare(java.io.PrintWriter o, ModelFile baseFile, Comparison.Plan plan, ComparisonJournal journal) {
-        o.println("Transfer learning vs. from scratch: the same model, with and without the pretrained weights.");
-        if (resume) {
-            o.printf("Resuming: %d runs already in %s are kept.%n", journal.runsDone(), out.resolve(ComparisonJournal.FILE));
+    /** The summary and the files written go to stdout; the intro, progress, each run's line and interruptions to stderr. */
+    /** --seeds as a count ("5") or as the seeds themselves ("1,2,3,4,5"); the comparison's seeds are always 1 to N. */
+    static int seedCount(String value) {
+        List<Integer> seeds = new ArrayList<>();
+        try {
+            for (String part : value.split(",")) {
+                seeds.add(Integer.parseInt(part.trim()));
+            }
+        } catch (NumberFormatException e) {
+            throw new UsageError("--seeds takes a count or the list 1,2,...,N, got '" + value + "'");
         }
-        ComparisonProgress progress = new ComparisonProgress(o, "compare", "runs", true);
+        if (seeds.size() == 1) {
+            UsageError.check(seeds.get(0) >= 1, "--seeds must be at least 1, got " + value);
+            return seeds.get(0);
+        }
+        UsageError.check(seeds.equals(java.util.stream.IntStream.rangeClosed(1, seeds.size()).boxed().toList()),
+                "--seeds: a comparison runs seeds 1 to N, so that two comparisons draw the same labelled examples; "
+                        + "give N, or the list 1,2,...,N, got '" + value + "'");
+        return seeds.size();
+    }
+
+    private int compare(java.io.PrintWriter stdout, java.io.PrintWriter stderr, ModelFile baseFile, Comparison.Plan plan, ComparisonJournal journal) {
+        stderr.println("Transfer learning vs. from scratch: the same model, with and without the pretrained weights.");
+        if (resume) {
+            stderr.printf("Resuming: %d runs already in %s are kept.%n", journal.runsDone(), out.resolve(ComparisonJournal.FILE));
+        }
+        ComparisonProgress progress = new ComparisonProgress(stderr, "compare", "runs", true);
         Thread interrupted = ShutdownHooks.add(() -> {
-            o.printf("%nInterrupted: %d of %d runs are kept in %s; rerun the same command with --resume to continue.%n",
+            stderr.printf("%nInterrupted: %d of %d runs are kept in %s; rerun the same command with --resume to continue.%n",
                     journal.runsDone(), progress.total(), out.resolve(ComparisonJournal.FILE));
-            o.flush();
+            stderr.flush();
         });
         List<Comparison.Run> runs;
         try {
@@ -115,9 +128,8 @@ final class CompareCommand implements Callable<Integer> {
                 plan.seeds(), plan.seeds() == 1 ? "" : "s", plan.minExamplesSeen());
         Report.Context ctx = Report.Context.of(base, baseFile, plan, run);
         List<String> charts = Report.write(out, ctx, runs);
-        o.println();
-        o.print(Report.summaryText(runs, ctx));
-        o.printf("Wrote %s: report.md, results.json, results.csv and %d charts (PNG and SVG).%n", out, charts.size());
+        stdout.print(Report.summaryText(runs, ctx));
+        stdout.printf("Wrote %s: report.md, results.json, results.csv and %d charts (PNG and SVG).%n", out, charts.size());
         return 0;
     }
 }

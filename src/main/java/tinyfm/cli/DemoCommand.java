@@ -60,13 +60,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--base", description = "Fine-tune this base instead of the shipped one (" + Bases.SHIPPED + ").")
     Path baseOption;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private PrintWriter o;
+    /** The demo's story and its results (stdout), and its progress bars and live samples (stderr). */
+    private PrintWriter o, progressOut;
 
     private void step(int n, String text) {
         o.printf("%n%d. %s%n", n, text);
@@ -76,6 +77,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         o = spec.commandLine().getOut();
+        progressOut = spec.commandLine().getErr();
         long start = System.nanoTime();
         Budget budget = quick ? QUICK : FULL;
         Path basePath = baseOption != null ? baseOption : Bases.shipped();
@@ -148,8 +150,8 @@ final class DemoCommand implements Callable<Integer> {
         List<String> charts = Report.write(results, ctx, runs);
         o.printf("   %s%n", results.resolve("report.md"));
         charts.forEach(c -> o.printf("   %s%n", results.resolve(c + ".png")));
-        o.printf("%nDone in %s. Next: ./tinyfm compare --base %s for the full grid (every task, 16 to all labels, 5 seeds).%n",
-                ProgressLine.duration((System.nanoTime() - start) / 1e9), basePath);
+        o.printf("%nDone in %s.%n", ProgressLine.duration((System.nanoTime() - start) / 1e9));
+        progressOut.printf("Next: ./tinyfm compare --base %s for the full grid (every task, 16 to all labels, 5 seeds).%n", basePath);
         return 0;
     }
 
@@ -159,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
         int plannedSteps = 2000;
         TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, plannedSteps, seed).withValidation(50, 16);
         Instant deadline = Instant.now().plusSeconds(budget.pretrainSeconds());
-        PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(o, plannedSteps, deadline.toEpochMilli());
+        PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(progressOut, plannedSteps, deadline.toEpochMilli());
         Pretrainer.Result r = new Pretrainer(corpus, tokenizer, config, training, null, progress).run(false, deadline, new AtomicBoolean());
         progress.done();
         Pretrainer.Point first = r.curve().get(0), last = r.curve().get(r.curve().size() - 1);
@@ -170,7 +172,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private List<Comparison.Run> compare(ModelFile base, Path basePath, Comparison.Plan plan) {
-        ComparisonProgress progress = new ComparisonProgress(o, "   train", "models", false);
+        ComparisonProgress progress = new ComparisonProgress(progressOut, "   train", "models", false);
         List<Comparison.Run> runs = new Comparison(base, basePath, plan).run(progress);
         progress.finish();
         return runs;

@@ -8,13 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.base.ModelFile;
 import tinyfm.base.Provenance;
+import tinyfm.comparison.Comparison;
 import tinyfm.data.Task;
 import tinyfm.finetuning.Classifier;
 import tinyfm.finetuning.FineTuneConfig;
 import tinyfm.finetuning.FineTunedModel;
 import tinyfm.finetuning.FineTuner;
 import tinyfm.finetuning.Metrics;
-import tinyfm.model.Gpt;
 import tinyfm.util.Json;
 import tinyfm.util.Sha256;
 import tinyfm.util.OutputLock;
@@ -42,10 +42,25 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "" + FineTuneConfig.DEFAULT_HEAD_LR, description = "Learning rate of the head. Default: ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--labels", defaultValue = "-1", description = "Train on a stratified subset of N labelled examples (default: all).")
-    int labels;
+    @Option(names = "--batch", defaultValue = "" + FineTuneConfig.DEFAULT_BATCH, description = "Texts per step. Default: ${DEFAULT-VALUE}.")
+    int batch;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-length", paramLabel = "TOKENS", description = "Tokens read per text, the end-of-text token included; "
+            + "a longer text keeps its beginning. At most the base's context. Default: the base's context.")
+    Integer maxLength;
+
+    @Option(names = "--weight-decay", paramLabel = "DECAY", defaultValue = "" + FineTuneConfig.DEFAULT_WEIGHT_DECAY,
+            description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--warmup-fraction", paramLabel = "FRACTION", defaultValue = "" + FineTuneConfig.DEFAULT_WARMUP_FRACTION, description = "The fraction of the run's "
+            + "steps over which the learning rate rises linearly to its peak, before it decays linearly to zero. Default: ${DEFAULT-VALUE}.")
+    double warmupFraction;
+
+    @Option(names = "--labels", paramLabel = "N|all", defaultValue = "all", description = "Train on a stratified subset of N labelled examples, or all of them. Default: ${DEFAULT-VALUE}.")
+    String labelsOption;
+
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--readout", defaultValue = "pooled", description = "What the head reads: pooled (mean, maximum and last hidden state) or last (the end-of-text state). Default: ${DEFAULT-VALUE}.")
@@ -62,34 +77,40 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var o = spec.commandLine().getOut();
         FineTuneConfig.Mode m;
         try {
             m = FineTuneConfig.Mode.valueOf(mode.toUpperCase());
         } catch (IllegalArgumentException e) {
-            throw new UserError("--mode must be full, head or unfreeze, got '" + mode + "'");
+            throw new tinyfm.util.UsageError("--mode must be full, head or unfreeze, got '" + mode + "'");
         }
-        FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels == -1 ? -1 : labels, seed);
+        int labels = labelBudget(labelsOption);
+        FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels, seed)
+                .with(batch, weightDecay, warmupFraction, maxLength != null ? maxLength : FineTuneConfig.WHOLE_CONTEXT);
         Outputs.ensureWritable(out, force);
         try (OutputLock lock = OutputLock.acquire(out)) {
-            return finetune(o, m, config);
+            return finetune(spec.commandLine().getOut(), spec.commandLine().getErr(), m, config);
         }
     }
 
-    private int finetune(java.io.PrintWriter o, FineTuneConfig.Mode m, FineTuneConfig config) {
+    /** The result goes to stdout; the intro, each epoch's progress and the hint to stderr. */
+    private int finetune(java.io.PrintWriter stdout, java.io.PrintWriter stderr, FineTuneConfig.Mode m, FineTuneConfig config) {
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
-        tinyfm.util.UsageError.check(labels == -1 || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
+        int context = baseFile.config().contextLength();
+        tinyfm.util.UsageError.check(maxLength == null || maxLength <= context,
+                "--max-length " + maxLength + " is longer than the base's context of " + context + " tokens");
+        config = config.with(config.batchSize(), config.weightDecay(), config.warmupFraction(), Math.min(config.maxTokens(), context));
+        int labels = config.labelBudget();
+        tinyfm.util.UsageError.check(labels == Comparison.ALL || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
                 + t.labels().size() + " labels: every label needs at least one example");
         if (fromScratch) {
-            o.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
+            stderr.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
         } else {
-            o.println("Fine-tuning (transfer learning): the base's weights are the starting point; a new head learns the labels " + t.labels() + ".");
+            stderr.println("Fine-tuning (transfer learning): the base's weights are the starting point; a new head learns the labels " + t.labels() + ".");
         }
         FineTuner.Trained trained = FineTuner.fineTune(baseFile, base, t, config, readout(readout),
-                fromScratch ? FineTuner.Start.RANDOM_WEIGHTS : FineTuner.Start.PRETRAINED_BASE, line -> o.println("  " + line));
+                fromScratch ? FineTuner.Start.RANDOM_WEIGHTS : FineTuner.Start.PRETRAINED_BASE, line -> stderr.println("  " + line));
         Classifier classifier = trained.classifier();
-        Gpt body = classifier.body();
         FineTuner.Result r = trained.result();
         Metrics test = trained.test();
 
@@ -106,24 +127,41 @@ final class FinetuneCommand implements Callable<Integer> {
         p.addProperty("test_macro_f1", test.macroF1());
         p.addProperty("train_seconds", r.trainSeconds());
         p.addProperty("readout", classifier.readout().name().toLowerCase(java.util.Locale.ROOT));
-        p.addProperty("truncation", "first " + (body.config().contextLength() - 1) + " tokens of each text, then <|endoftext|>");
+        p.addProperty("truncation", "first " + (classifier.maxTokens() - 1) + " tokens of each text, then <|endoftext|>");
         p.add("finetune", Json.GSON.toJsonTree(config));
         p.add("curve", Json.GSON.toJsonTree(r.curve()));
         p.add("base_provenance", baseFile.provenance());
         p.add("machine", Provenance.machine());
         new FineTunedModel(classifier, baseFile.tokenizer(), t.labels(), p).save(out);
-        o.printf("Best at epoch %.2f: validation accuracy %.1f%%; test accuracy %.1f%%, macro-F1 %.3f; %s of training (%d examples)%n",
+        stdout.printf("Best at epoch %.2f: validation accuracy %.1f%%; test accuracy %.1f%%, macro-F1 %.3f; %s of training (%d examples)%n",
                 r.bestEpoch(), 100 * r.validation().accuracy(), 100 * test.accuracy(), test.macroF1(),
                 ProgressLine.duration(r.trainSeconds()), r.trainExamples());
-        o.println("Saved to " + out + ". Try: ./tinyfm classify --model " + out + " --text \"...\"");
+        stdout.println("Saved to " + out + ".");
+        stderr.println("Try: ./tinyfm classify --model " + out + " --text \"...\"");
         return 0;
+    }
+
+    /** A label budget as finetune and compare take it: a positive number of examples, or "all" ({@link Comparison#ALL}). */
+    static int labelBudget(String value) {
+        if (value.trim().equals("all")) {
+            return Comparison.ALL;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // the message below says what is accepted
+        }
+        throw new tinyfm.util.UsageError("--labels takes positive numbers of examples or 'all', got '" + value + "'");
     }
 
     static tinyfm.finetuning.Classifier.Readout readout(String name) {
         try {
             return tinyfm.finetuning.Classifier.Readout.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UserError("--readout takes pooled or last, got '" + name + "'");
+            throw new tinyfm.util.UsageError("--readout takes pooled or last, got '" + name + "'");
         }
     }
 

@@ -31,7 +31,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "40", description = "Sample only among the k most likely tokens (0: all). Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed; the same seed gives the same text. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed; the same seed gives the same text. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @CommandLine.Spec
@@ -44,11 +44,11 @@ final class GenerateCommand implements Callable<Integer> {
         ModelFile file = ModelFile.load(base);
         Gpt gpt = Bases.languageModel(file, base);
         var out = spec.commandLine().getOut();
-        out.print(prompt);
+        out.print(Terminal.printable(prompt));
         out.flush();
         long start = System.nanoTime();
         new Generator(gpt, file.tokenizer()).generate(prompt, tokens, sampling, piece -> {
-            out.print(piece);
+            out.print(Terminal.printable(piece)); // a sampled ESC must not reach the terminal as one
             out.flush();
         });
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -8,14 +8,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tinyfm.base.ModelFile;
 import tinyfm.model.Gpt;
+import tinyfm.model.GptConfig;
+import tinyfm.util.Json;
 
-@Command(name = "inspect", description = "Show what a model file holds: its provenance and a parameter table per block.")
+@Command(name = "inspect", sortOptions = false, description = "Show what a model file holds: its shape, tokenizer, provenance and a parameter table per block.")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A base, checkpoint or fine-tuned model file.")
     Path file;
+
+    @Option(names = "--json", description = "Print one JSON object instead: model, tokenizer, provenance (in full) and parameters.")
+    boolean json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,8 +30,29 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         ModelFile m = ModelFile.load(file);
         var out = spec.commandLine().getOut();
-        out.printf("%s: %s (format %s v%d), checksums OK%n", file, m.kind().id(), ModelFile.FORMAT, ModelFile.FORMAT_VERSION);
-        out.printf("Model: %s%n", m.config());
+        Gpt gpt = new Gpt(m.config());
+        Map<String, Long> groups = parameterGroups(gpt, m.weights().length());
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("file", file.toString());
+            o.addProperty("kind", m.kind().id());
+            o.addProperty("format", ModelFile.FORMAT);
+            o.addProperty("format_version", ModelFile.FORMAT_VERSION);
+            o.addProperty("checksums", "OK");
+            o.add("model", Json.GSON.toJsonTree(shape(m.config())));
+            JsonObject tokenizer = new JsonObject();
+            tokenizer.addProperty("kind", m.tokenizer().kind());
+            tokenizer.addProperty("vocabulary", m.tokenizer().vocabSize());
+            o.add("tokenizer", tokenizer);
+            o.add("provenance", m.provenance());
+            o.add("parameters", Json.GSON.toJsonTree(groups));
+            out.println(Json.GSON.toJson(o));
+            return 0;
+        }
+        out.printf("%s: %s (format %s v%d), checksums OK%n%n", file, m.kind().id(), ModelFile.FORMAT, ModelFile.FORMAT_VERSION);
+        out.println("Model: a GPT");
+        shape(m.config()).forEach((name, value) -> out.printf("  %-32s %s%n", name.replace('_', ' '),
+                value instanceof Long || value instanceof Integer ? String.format("%,d", value) : value));
         out.printf("Tokenizer: %s, %,d tokens%n%n", m.tokenizer().kind(), m.tokenizer().vocabSize());
         out.println("Provenance");
         for (Map.Entry<String, JsonElement> e : m.provenance().entrySet()) {
@@ -43,12 +70,6 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.println();
         out.println("Parameters");
-        Gpt gpt = new Gpt(m.config());
-        Map<String, long[]> groups = new LinkedHashMap<>();
-        for (var p : gpt.parameters().list()) {
-            String group = p.name.startsWith("block.") ? p.name.substring(0, p.name.indexOf('.', 6)) : p.name.substring(0, p.name.indexOf('.'));
-            groups.computeIfAbsent(group, k -> new long[1])[0] += p.size;
-        }
         for (var p : gpt.parameters().list()) {
             if (!p.name.startsWith("block.") || p.name.startsWith("block.0.")) {
                 out.printf("  %-36s %-14s %,10d%n", p.name, java.util.Arrays.toString(p.shape), p.size);
@@ -57,11 +78,34 @@ final class InspectCommand implements Callable<Integer> {
         out.println("  (blocks 1.." + (m.config().layers() - 1) + " have the same shapes as block 0)");
         out.println();
         out.printf("  %-20s %12s%n", "group", "parameters");
-        groups.forEach((g, n) -> out.printf("  %-20s %,12d%n", g, n[0]));
-        out.printf("  %-20s %,12d%n", "total", gpt.parameters().count());
-        if (m.weights().length() > gpt.parameters().count()) {
-            out.printf("  %-20s %,12d%n", "classifier head", m.weights().length() - gpt.parameters().count());
-        }
+        groups.forEach((g, n) -> out.printf("  %-20s %,12d%n", g.replace('_', ' '), n));
         return 0;
+    }
+
+    /** The architecture's numbers, by name, in the order a reader meets them. */
+    static Map<String, Object> shape(GptConfig c) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("vocabulary", c.vocabSize());
+        fields.put("context", c.contextLength());
+        fields.put("layers", c.layers());
+        fields.put("heads", c.heads());
+        fields.put("embedding_width", c.embedDim());
+        fields.put("dropout", c.dropout());
+        fields.put("parameters", c.parameterCount());
+        return fields;
+    }
+
+    /** Parameters per group (token embedding, each block, ...), the total, and a classifier head if the file has one. */
+    private static Map<String, Long> parameterGroups(Gpt gpt, long weights) {
+        Map<String, Long> groups = new LinkedHashMap<>();
+        for (var p : gpt.parameters().list()) {
+            String group = p.name.startsWith("block.") ? p.name.substring(0, p.name.indexOf('.', 6)) : p.name.substring(0, p.name.indexOf('.'));
+            groups.merge(group, p.size, Long::sum);
+        }
+        groups.put("total", gpt.parameters().count());
+        if (weights > gpt.parameters().count()) {
+            groups.put("classifier_head", weights - gpt.parameters().count());
+        }
+        return groups;
     }
 }

@@ -46,6 +46,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        if (System.getProperty("tinyfm.log") == null) { // before any library logs: its file goes to the project, not the working directory
+            System.setProperty("tinyfm.log", tinyfm.util.Home.dir().resolve("tinyfm.log").toString());
+        }
         PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
         int code = run(args, out, err);
         out.flush(); // print() without a newline is not auto-flushed: a pipe would lose the last lines
@@ -98,6 +101,9 @@ public final class Main implements Runnable {
         }
         return cli;
     }
+
+    /** Every command's --seed default: one number, so the same options give the same result in every command. */
+    static final String DEFAULT_SEED = "1337";
 
     /** The one prefix of every error line. */
     static final String ERROR = "tinyfm: error: ";

@@ -19,6 +19,7 @@ import tinyfm.pretraining.ReadingProbes;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
+import tinyfm.util.Home;
 import tinyfm.util.OutputLock;
 import tinyfm.util.ShutdownHooks;
 import tinyfm.util.UsageError;
@@ -43,7 +44,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--minutes", description = "Stop cleanly after this many minutes and save what was learned. Default: no time limit.")
     Double minutes;
 
-    @Option(names = "--seed", defaultValue = "1337", description = "Random seed; the same seed gives the same model. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed; the same seed gives the same model. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--resume", description = "Continue from <out>.ckpt with the same options.")
@@ -52,7 +53,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite an existing base at --out.")
     boolean force;
 
-    @Option(names = "--tokenizer", description = "Use this tokenizer JSON instead of training one on the corpus.")
+    @Option(names = "--tokenizer", description = "Use this tokenizer (a JSON file, or the one a base holds) instead of training one on the corpus.")
     Path tokenizerFile;
 
     @Option(names = "--tokenizer-kind", defaultValue = "bpe", description = "bpe or char, when the tokenizer is trained here. Default: ${DEFAULT-VALUE}.")
@@ -67,6 +68,20 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--probe-seeds", defaultValue = "5", description = "Seeds per probe (label draws), averaged. Default: ${DEFAULT-VALUE}.")
     int probeSeeds;
+
+    @Option(names = "--weight-decay", paramLabel = "DECAY", defaultValue = "" + TrainingConfig.DEFAULT_WEIGHT_DECAY,
+            description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--warmup-steps", paramLabel = "STEPS", description = "Steps of linear learning-rate warm-up. Default: steps/10, at most 100.")
+    Integer warmupSteps;
+
+    @Option(names = "--min-lr", paramLabel = "LR", description = "The learning rate the cosine decay ends at. Default: the peak rate/10.")
+    Double minLr;
+
+    @Option(names = "--clip", paramLabel = "NORM", defaultValue = "" + TrainingConfig.DEFAULT_GRAD_CLIP,
+            description = "Clip the gradient's global norm to this. Default: ${DEFAULT-VALUE}.")
+    double clip;
 
     @CommandLine.ArgGroup(exclusive = false, heading = "%nOverrides of the preset:%n")
     Overrides overrides = new Overrides();
@@ -89,7 +104,6 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
         GptConfig.Preset p = GptConfig.preset(preset);
         Path base = out != null ? out : Path.of("bases", p.name() + ".tfm");
         Path checkpoint = Path.of(base + ".ckpt");
@@ -103,11 +117,12 @@ final class PretrainCommand implements Callable<Integer> {
         }
         Outputs.ensureWritable(base, force || resume);
         try (OutputLock lock = OutputLock.acquire(base)) {
-            return pretrain(o, p, base, checkpoint);
+            return pretrain(spec.commandLine().getOut(), spec.commandLine().getErr(), p, base, checkpoint);
         }
     }
 
-    private int pretrain(PrintWriter o, GptConfig.Preset p, Path base, Path checkpoint) {
+    /** The result goes to stdout; what the run is doing (intro, progress, samples, hints) to stderr. */
+    private int pretrain(PrintWriter stdout, PrintWriter stderr, GptConfig.Preset p, Path base, Path checkpoint) {
         checkOptions(p);
         if (resume && !Files.exists(checkpoint)) {
             throw new UserError(checkpoint + ": no checkpoint to resume from; run without --resume to start afresh");
@@ -122,6 +137,10 @@ final class PretrainCommand implements Callable<Integer> {
         if (v.checkpointEvery != null) {
             training = training.withCheckpointEvery(v.checkpointEvery);
         }
+        UsageError.check(minLr == null || minLr <= training.learningRate(),
+                "--min-lr " + minLr + " is above the peak learning rate " + training.learningRate());
+        training = training.withOptimizer(minLr != null ? minLr : training.minLearningRate(),
+                warmupSteps != null ? warmupSteps : training.warmupSteps(), weightDecay, clip);
         int vocab = v.vocab != null ? v.vocab : p.vocabSize();
         // validate the architecture before reading any data
         GptConfig shape = new GptConfig(Math.max(2, vocab), v.context != null ? v.context : p.contextLength(), v.layers != null ? v.layers : p.layers(),
@@ -129,21 +148,28 @@ final class PretrainCommand implements Callable<Integer> {
         MemoryCheck.ensureFits(shape, training.batchSize());
 
         if (System.getenv("OMP_WAIT_POLICY") == null) {
-            o.println("Tip: export OMP_WAIT_POLICY=passive (the ./tinyfm launcher does) for about 1.7x faster training.");
+            stderr.println("Tip: export OMP_WAIT_POLICY=passive (the ./tinyfm launcher does) for about 1.7x faster training.");
         }
-        o.println("Pretraining (self-supervised): the model learns to predict the next token of unlabelled text; no labels are used.");
+        stderr.println("Pretraining (self-supervised): the model learns to predict the next token of unlabelled text; no labels are used.");
         Corpus c = Corpus.load(corpus);
-        o.printf("Corpus %s: %,d documents in %d files, %.1f MB of text%n", c.name(), c.documentCount(), c.documents().size(), c.utf8Bytes() / 1e6);
+        stderr.printf("Corpus %s: %,d documents in %d files, %.1f MB of text%n", c.name(), c.documentCount(), c.documents().size(), c.utf8Bytes() / 1e6);
         Tokenizer tokenizer;
         if (tokenizerFile != null) {
-            tokenizer = Tokenizers.load(tokenizerFile);
+            tokenizer = TokenizeCommand.load(tokenizerFile);
         } else {
             long t0 = System.nanoTime();
-            tokenizer = Tokenizers.train(tokenizerKind, c.split().train(), vocab);
-            o.printf("Tokenizer: learned a %s vocabulary of %,d tokens in %.1f s%n", tokenizer.kind(), tokenizer.vocabSize(), (System.nanoTime() - t0) / 1e9);
+            Tokenizers.Cached cached = Tokenizers.trainOrReuse(tokenizerKind, c.split().train(), vocab, tokenizerCache());
+            tokenizer = cached.tokenizer();
+            if (cached.reused()) {
+                stderr.printf("Tokenizer: reused from cache %s (a %s vocabulary of %,d tokens learned before from the same text)%n",
+                        Home.dir().relativize(cached.file().toAbsolutePath()), tokenizer.kind(), tokenizer.vocabSize());
+            } else {
+                stderr.printf("Tokenizer: learned a %s vocabulary of %,d tokens in %.1f s%n", tokenizer.kind(), tokenizer.vocabSize(),
+                        (System.nanoTime() - t0) / 1e9);
+            }
         }
         GptConfig model = shape.withVocabSize(tokenizer.vocabSize());
-        o.printf("Model: GPT with %d blocks, %d heads, width %d, context %d tokens: %,d parameters%n",
+        stderr.printf("Model: GPT with %d blocks, %d heads, width %d, context %d tokens: %,d parameters%n",
                 model.layers(), model.heads(), model.embedDim(), model.contextLength(), model.parameterCount());
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -157,7 +183,7 @@ final class PretrainCommand implements Callable<Integer> {
             }
         });
         try {
-            PretrainProgress progress = new PretrainProgress(o, training.steps());
+            PretrainProgress progress = new PretrainProgress(stderr, training.steps());
             Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress);
             if (!probeTasks.isEmpty()) {
                 trainer.withProbes(new ReadingProbes(probeTasks.stream().map(Task::load).toList(), probeLabels, probeSeeds));
@@ -166,23 +192,23 @@ final class PretrainCommand implements Callable<Integer> {
             Pretrainer.Result result = trainer.run(resume, deadline, stop);
             progress.done();
             if (stop.get()) {
-                o.printf("Interrupted at step %d; checkpoint saved to %s. Continue with the same command plus --resume.%n", result.steps(), checkpoint);
+                stderr.printf("Interrupted at step %d; checkpoint saved to %s. Continue with the same command plus --resume.%n", result.steps(), checkpoint);
                 return 130;
             }
             result.base().save(base);
             try {
                 Files.deleteIfExists(checkpoint); // the base holds everything; a finished run needs no resume point
             } catch (java.io.IOException e) {
-                o.println("Note: could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
+                stderr.println("Note: could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
             }
             Pretrainer.Point last = result.curve().get(result.curve().size() - 1);
-            o.printf("%nSaved the base to %s (%.1f MB).%n", base, sizeMb(base));
-            o.printf("Steps %d%s | tokens seen %,d | train time %s | %,.0f tokens/s%n", result.steps(),
+            stdout.printf("Saved the base to %s (%.1f MB).%n", base, sizeMb(base));
+            stdout.printf("Steps %d%s | tokens seen %,d | train time %s | %,.0f tokens/s%n", result.steps(),
                     result.completed() ? "" : " (stopped at the deadline)",
                     (long) result.steps() * training.batchSize() * model.contextLength(),
                     ProgressLine.duration(result.trainSeconds()), result.tokensPerSecond());
-            o.printf("Validation loss %.3f nats/token = %.3f bits per byte%n", last.validationLoss(), last.validationBitsPerByte());
-            o.println("Next, prompt the base: ./tinyfm generate --base " + base + " --prompt \"The king\"");
+            stdout.printf("Validation loss %.3f nats/token = %.3f bits per byte%n", last.validationLoss(), last.validationBitsPerByte());
+            stderr.println("Next, prompt the base: ./tinyfm generate --base " + base + " --prompt \"The king\"");
             return 0;
         } finally {
             finished.countDown();
@@ -211,6 +237,15 @@ final class PretrainCommand implements Callable<Integer> {
         UsageError.check(v.lr == null || (v.lr > 0 && v.lr < 1), "--lr must be in (0, 1), got " + v.lr);
         UsageError.check(v.evalEvery == null || v.evalEvery >= 1, "--eval-every must be at least 1, got " + v.evalEvery);
         UsageError.check(v.checkpointEvery == null || v.checkpointEvery >= 1, "--checkpoint-every must be at least 1, got " + v.checkpointEvery);
+        UsageError.check(weightDecay >= 0 && weightDecay < 1, "--weight-decay must be in [0, 1), got " + weightDecay);
+        UsageError.check(warmupSteps == null || warmupSteps >= 0, "--warmup-steps must be 0 or more, got " + warmupSteps);
+        UsageError.check(minLr == null || minLr >= 0, "--min-lr must be 0 or more, got " + minLr);
+        UsageError.check(clip > 0, "--clip must be > 0, got " + clip);
+    }
+
+    /** Where tokenizers trained here are kept for reuse, by the training text's sha256, kind and vocabulary size. */
+    static Path tokenizerCache() {
+        return Home.dir().resolve("bases").resolve(".tokenizers");
     }
 
     /** A longer window than this is far beyond what 2 cores can train; the memory check would refuse it anyway. */
@@ -224,9 +259,9 @@ final class PretrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Text on one line, a line break shown as " / " (the demo and the samples say so). */
+    /** Generated text on one line, a line break shown as " / " (the demo and the samples say so), control characters escaped. */
     static String oneLine(String text) {
-        return text.replace("\r", "").replace("\n", " / ");
+        return Terminal.printable(text.replace("\r", "").replace("\n", " / "));
     }
 
     /** Draws the pretraining progress bar and prints samples as the model learns. */

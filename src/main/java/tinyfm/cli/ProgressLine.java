@@ -12,14 +12,21 @@ final class ProgressLine {
     private final PrintWriter out;
     private final String label;
     private final boolean interactive;
+    private final int width;
     private final long startNanos = System.nanoTime();
     private long lastPrint;
     private int lastLength;
 
     ProgressLine(PrintWriter out, String label) {
+        this(out, label, System.console() != null && !"dumb".equals(System.getenv("TERM")), Terminal.width());
+    }
+
+    /** A bar of at most {@code width - 1} columns: a line that filled the last column would wrap, and {@code \r} could not redraw it. */
+    ProgressLine(PrintWriter out, String label, boolean interactive, int width) {
         this.out = out;
         this.label = label;
-        this.interactive = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        this.interactive = interactive;
+        this.width = width;
     }
 
     /** Updates the bar; {@code force} prints even a non-interactive line right away. */
@@ -34,9 +41,11 @@ final class ProgressLine {
         double elapsed = (now - startNanos) / 1e9;
         // an estimate from the first seconds is mostly start-up cost: wait for a fair sample of the work
         String eta = done == 0 || (elapsed < ETA_AFTER_SECONDS && done < total) ? "estimating" : duration(elapsed / done * (total - done));
-        String line = String.format("%s [%s%s] %3.0f%% %s | %s elapsed, ETA %s", label, "#".repeat(filled), "-".repeat(WIDTH - filled),
-                fraction * 100, details, duration(elapsed), eta);
+        // the details last: on a narrow terminal they are what is cut, not the time left
+        String line = String.format("%s [%s%s] %3.0f%% %s elapsed, ETA %s | %s", label, "#".repeat(filled), "-".repeat(WIDTH - filled),
+                fraction * 100, duration(elapsed), eta, details);
         if (interactive) {
+            line = line.length() < width ? line : line.substring(0, width - 1);
             out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
             lastLength = line.length();
         } else {

@@ -28,7 +28,8 @@ final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--corpus", defaultValue = "broad", description = "Corpus for every rung. Default: ${DEFAULT-VALUE}.")
     String corpus;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed of every rung's pretraining and fine-tuning. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed of every rung's pretraining and fine-tuning "
+            + "(the ladder in docs/scale was made with --seed 1). Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--out", defaultValue = "results/scale", description = "Output folder (created if missing). Default: ${DEFAULT-VALUE}.")
@@ -39,7 +40,8 @@ final class ScaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
+        // the fit and the files written go to stdout; the intro, progress and each rung's line to stderr
+        PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
         Corpus c = Corpus.load(corpus); // a bad corpus fails before the output folder exists
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserError(out + ": is a file; --out takes a folder");
@@ -52,9 +54,9 @@ final class ScaleCommand implements Callable<Integer> {
             Ladder.Plan plan = quick ? Ladder.Plan.quick(seed) : Ladder.Plan.full(seed);
             ModelFile shipped = ModelFile.load(Bases.shipped()); // its tokenizer, so every rung reads the same tokens
             Ladder ladder = new Ladder(c, shipped.tokenizer(), plan);
-            o.printf("Scaling ladder: %d sizes × %d budgets on %s; each rung is pretrained, fine-tuned on %s (%d labels), and prompted on %s.%n",
+            stderr.printf("Scaling ladder: %d sizes × %d budgets on %s; each rung is pretrained, fine-tuned on %s (%d labels), and prompted on %s.%n",
                     plan.sizes().size(), plan.steps().size(), c.name(), plan.task(), plan.labels(), plan.zeroShotTask());
-            ProgressLine bar = new ProgressLine(o, "scale");
+            ProgressLine bar = new ProgressLine(stderr, "scale");
             int[] done = {0};
             bar.update(0, ladder.runs(), "0/" + ladder.runs() + " rungs", true);
             List<Ladder.Rung> rungs = ladder.run(step -> bar.update(done[0], ladder.runs(), step, true), r -> {
@@ -66,15 +68,15 @@ final class ScaleCommand implements Callable<Integer> {
             });
             bar.finish();
             String command = "tinyfm scale" + (quick ? " --quick" : "") + (corpus.equals("broad") ? "" : " --corpus " + corpus)
-                    + (seed == 1 ? "" : " --seed " + seed);
+                    + (seed == Long.parseLong(Main.DEFAULT_SEED) ? "" : " --seed " + seed);
             var m = Provenance.machine();
             String machine = Provenance.describe(m);
             List<String> charts = ScaleReport.write(out, rungs, command, machine);
             double[] fit = Ladder.frontierFit(rungs);
-            o.printf(Locale.ROOT, "%nLoss falls as C^%.3f on the compute-efficient frontier (Kaplan et al. 2020: C^%.3f; Hoffmann et al. 2022: about C^%.3f "
+            stdout.printf(Locale.ROOT, "Loss falls as C^%.3f on the compute-efficient frontier (Kaplan et al. 2020: C^%.3f; Hoffmann et al. 2022: about C^%.3f "
                     + "for the reducible loss); report.md says why a toy ladder's slope is steeper.%n", fit[0], ScaleReport.KAPLAN_COMPUTE_SLOPE,
                     ScaleReport.HOFFMANN_REDUCIBLE_SLOPE);
-            o.printf("Wrote %s: report.md, ladder.json, ladder.csv and %d charts (PNG and SVG).%n", out, charts.size());
+            stdout.printf("Wrote %s: report.md, ladder.json, ladder.csv and %d charts (PNG and SVG).%n", out, charts.size());
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tinyfm.base.ModelFile;
 import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
 
@@ -17,7 +18,7 @@ final class TokenizeCommand implements Callable<Integer> {
     Source source;
 
     static final class Source {
-        @Option(names = "--tokenizer", description = "A tokenizer JSON file (from train-tokenizer).")
+        @Option(names = "--tokenizer", description = "A tokenizer JSON file (from train-tokenizer), or a base or model file: the tokenizer it holds.")
         Path tokenizer;
     }
 
@@ -29,7 +30,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Tokenizer tok = Tokenizers.load(source.tokenizer);
+        Tokenizer tok = load(source.tokenizer);
         int[] ids = tok.encode(text);
         var out = spec.commandLine().getOut();
         out.printf("%d characters -> %d tokens (%s tokenizer, vocabulary %,d)%n", text.length(), ids.length, tok.kind(), tok.vocabSize());
@@ -44,5 +45,18 @@ final class TokenizeCommand implements Callable<Integer> {
         }
         out.println("decode(encode(text)) == text: " + tok.decode(ids).equals(text));
         return 0;
+    }
+
+    /** What --tokenizer names, in every command: a tokenizer JSON file, or a model file (a zip) whose tokenizer is used. */
+    static Tokenizer load(Path file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(2);
+            if (magic.length == 2 && magic[0] == 'P' && magic[1] == 'K') {
+                return ModelFile.load(file).tokenizer();
+            }
+        } catch (java.io.IOException e) {
+            // not readable as a model file: Tokenizers.load says what is wrong with it
+        }
+        return Tokenizers.load(file);
     }
 }

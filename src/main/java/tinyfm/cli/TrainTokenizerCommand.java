@@ -10,13 +10,17 @@ import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.UserError;
 
-@Command(name = "train-tokenizer", description = "Learn a tokenizer (byte-level BPE or characters) from a corpus and save it as JSON.")
+@Command(name = "train-tokenizer", sortOptions = false, description = "Learn a tokenizer (byte-level BPE or characters) from a corpus and save it as JSON.")
 final class TrainTokenizerCommand implements Callable<Integer> {
     @Option(names = "--corpus", defaultValue = Corpus.DEFAULT, description = "Bundled corpus name or a path (.txt, .txt.gz or a folder). Default: ${DEFAULT-VALUE}.")
     String corpus;
 
-    @Option(names = "--kind", defaultValue = "bpe", description = "bpe or char. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--tokenizer-kind", paramLabel = "KIND", defaultValue = "bpe", description = "bpe or char, as in pretrain. Default: ${DEFAULT-VALUE}.")
     String kind;
+
+    /** The old spelling of --tokenizer-kind. */
+    @Option(names = "--kind", hidden = true)
+    String kindOldSpelling;
 
     @Option(names = "--vocab", defaultValue = "" + Tokenizers.DEFAULT_VOCAB, description = "Vocabulary size for BPE, special tokens included. Default: ${DEFAULT-VALUE}.")
     int vocab;
@@ -33,12 +37,12 @@ final class TrainTokenizerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (vocab < 256 + Tokenizer.SPECIALS.size() || vocab > 65_536) {
-            throw new UserError("--vocab " + vocab + " is out of range; use 259 to 65536");
+            throw new tinyfm.util.UsageError("--vocab " + vocab + " is out of range; use 259 to 65536");
         }
         Outputs.ensureWritable(out, force);
         Corpus c = Corpus.load(corpus);
         long start = System.nanoTime();
-        Tokenizer tok = Tokenizers.train(kind, c.split().train(), vocab);
+        Tokenizer tok = Tokenizers.train(kindOldSpelling != null ? kindOldSpelling : kind, c.split().train(), vocab);
         double seconds = (System.nanoTime() - start) / 1e9;
         Tokenizers.save(tok, out);
         spec.commandLine().getOut().printf("Trained a %s tokenizer with %,d tokens on %s in %.1f s; saved to %s%n",

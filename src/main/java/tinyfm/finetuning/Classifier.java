@@ -41,15 +41,22 @@ public final class Classifier {
     private final Parameters.Param weight; // [widths × C, K]
     private final Parameters.Param bias;   // [K]
     private final int labels;
+    private final int maxTokens;
 
     public Classifier(Gpt body, int labels) {
         this(body, labels, DEFAULT_READOUT);
     }
 
     public Classifier(Gpt body, int labels, Readout readout) {
+        this(body, labels, readout, FineTuneConfig.WHOLE_CONTEXT);
+    }
+
+    /** A classifier that reads at most {@code maxTokens} tokens of each text, end-of-text included (at most the body's context). */
+    public Classifier(Gpt body, int labels, Readout readout, int maxTokens) {
         this.body = body;
         this.labels = labels;
         this.readout = readout;
+        this.maxTokens = Math.min(maxTokens, body.config().contextLength());
         Parameters.Builder b = new Parameters.Builder();
         int c = body.config().embedDim() * readout.widths;
         this.weight = b.add("head.weight", Parameters.Init.NORMAL, 0.02, true, c, labels);
@@ -73,17 +80,27 @@ public final class Classifier {
         return readout;
     }
 
+    /** Tokens read per text, end-of-text included: the same when training, evaluating and classifying. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** A text as this classifier reads it: its first tokens, then end-of-text. */
+    public int[] encode(Tokenizer tokenizer, String text) {
+        return Batches.encode(tokenizer, text, maxTokens);
+    }
+
     /** The class probabilities for one text: what {@code tinyfm classify} prints. */
     public double[] classify(Tokenizer tokenizer, String text) {
         int context = body.config().contextLength();
-        Batch one = Batches.of(List.of(Batches.encode(tokenizer, text, context)), null, tokenizer, context);
+        Batch one = Batches.of(List.of(encode(tokenizer, text)), null, tokenizer, context);
         return forward(one, false, false, false).probabilities().getRow(0).toDoubleVector();
     }
 
     /** Predicts every example (in batches, no dropout) and scores the predictions. */
     public Metrics evaluate(Tokenizer tokenizer, List<String> labels, List<Example> examples) {
         int context = body.config().contextLength();
-        List<int[]> encoded = examples.stream().map(e -> Batches.encode(tokenizer, e.text(), context)).toList();
+        List<int[]> encoded = examples.stream().map(e -> encode(tokenizer, e.text())).toList();
         int[] truth = examples.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
         int[] predicted = new int[examples.size()];
         for (int[] part : Batches.inOrderOfLength(encoded, 32)) {

@@ -1,21 +1,31 @@
 package tinyfm.finetuning;
 
 import tinyfm.model.Gpt;
+import tinyfm.util.UsageError;
 import tinyfm.util.UserError;
 
 /**
  * How to adapt a base to a task. {@code full}: every weight trains, the body at a smaller rate than
  * the new head. {@code head}: the body is frozen, only the head learns (a linear probe of what the
  * base already knows). {@code unfreeze}: ULMFiT-style, the top block first, one more each epoch.
+ * The learning rate warms up linearly over the first {@code warmupFraction} of the steps, then
+ * decays linearly to zero; each text is cut to its first {@code maxTokens - 1} tokens plus end-of-text.
  */
 public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLearningRate, double bodyLearningRate,
-                             int labelBudget, double budgetSeconds, int validations, long seed) {
+                             int labelBudget, double budgetSeconds, int validations, long seed,
+                             double weightDecay, double warmupFraction, int maxTokens) {
     public enum Mode { FULL, HEAD, UNFREEZE }
 
     public static final int DEFAULT_EPOCHS = 3;
     public static final int DEFAULT_BATCH = 16;
     public static final double DEFAULT_HEAD_LR = 2e-3;
     public static final double BODY_LR_FACTOR = 0.25;
+    /** AdamW's decoupled weight decay while fine-tuning (pretraining uses 0.1). */
+    public static final double DEFAULT_WEIGHT_DECAY = 0.01;
+    /** No warm-up: the measured runs in the README start at the full rate. */
+    public static final double DEFAULT_WARMUP_FRACTION = 0;
+    /** Tokens per text, end-of-text included: as many as the model's context holds. */
+    public static final int WHOLE_CONTEXT = Integer.MAX_VALUE;
     /**
      * Validations per run, evenly spaced over its steps: the resolution of learning curves and of
      * time-to-target. Per run, not per epoch: a 32-label run takes 20 short epochs, and validating
@@ -23,25 +33,48 @@ public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLe
      */
     public static final int DEFAULT_VALIDATIONS = 12;
 
+    /** The values a user sets are checked here, once, each error naming its option (a usage error: exit 2). */
     public FineTuneConfig {
-        if (epochs < 1) {
-            throw new UserError("--epochs must be at least 1, got " + epochs);
-        }
-        if (batchSize < 1) {
-            throw new UserError("--batch must be at least 1, got " + batchSize);
-        }
-        if (!(headLearningRate > 0 && headLearningRate < 1) || !(bodyLearningRate >= 0 && bodyLearningRate < 1)) {
-            throw new UserError("--lr must be in (0, 1), got " + headLearningRate);
-        }
-        if (labelBudget == 0 || labelBudget < -1) {
-            throw new UserError("--labels must be a positive number of examples, got " + labelBudget);
-        }
+        UsageError.check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        UsageError.check(batchSize >= 1, "--batch must be at least 1, got " + batchSize);
+        UsageError.check(headLearningRate > 0 && headLearningRate < 1 && bodyLearningRate >= 0 && bodyLearningRate < 1,
+                "--lr must be in (0, 1), got " + headLearningRate);
+        UsageError.check(labelBudget >= 1 || labelBudget == -1, "--labels must be a positive number of examples, got " + labelBudget);
+        UsageError.check(weightDecay >= 0 && weightDecay < 1, "--weight-decay must be in [0, 1), got " + weightDecay);
+        UsageError.check(warmupFraction >= 0 && warmupFraction < 1, "--warmup-fraction must be in [0, 1), got " + warmupFraction);
+        UsageError.check(maxTokens >= 2, "--max-length must be at least 2 (a token of text and the end-of-text token), got " + maxTokens);
         if (validations < 1) {
             throw new UserError("validations per run must be at least 1, got " + validations);
         }
         if (!(budgetSeconds > 0)) {
             throw new UserError("the time budget must be > 0 seconds, got " + budgetSeconds);
         }
+    }
+
+    /** The default weight decay, warm-up and text length. */
+    public FineTuneConfig(Mode mode, int epochs, int batchSize, double headLearningRate, double bodyLearningRate,
+                          int labelBudget, double budgetSeconds, int validations, long seed) {
+        this(mode, epochs, batchSize, headLearningRate, bodyLearningRate, labelBudget, budgetSeconds, validations, seed,
+                DEFAULT_WEIGHT_DECAY, DEFAULT_WARMUP_FRACTION, WHOLE_CONTEXT);
+    }
+
+    /** The same, with these optimiser settings and text length. */
+    public FineTuneConfig with(int batchSize, double weightDecay, double warmupFraction, int maxTokens) {
+        return new FineTuneConfig(mode, epochs, batchSize, headLearningRate, bodyLearningRate, labelBudget, budgetSeconds, validations, seed,
+                weightDecay, warmupFraction, maxTokens);
+    }
+
+    /**
+     * The learning rate at {@code step} of {@code totalSteps}, as a fraction of the peak: a linear
+     * ramp from 1/w to 1 over the first w = warmupFraction × totalSteps steps, then a linear decay
+     * to zero at the end of the run.
+     */
+    public double learningRateScale(int step, int totalSteps) {
+        int warmup = (int) Math.round(warmupFraction * totalSteps);
+        if (step < warmup) {
+            return (step + 1.0) / warmup;
+        }
+        return 1.0 - (double) (step - warmup) / (totalSteps - warmup);
     }
 
     /** Where the trainable suffix of the body starts in this epoch: all of it, none, or the top blocks. */

@@ -57,7 +57,7 @@ public final class FineTuner {
         if (start == Start.RANDOM_WEIGHTS) {
             body.parameters().initialize(config.seed()); // the only difference: no pretrained weights
         }
-        Classifier classifier = new Classifier(body, task.labels().size(), readout);
+        Classifier classifier = new Classifier(body, task.labels().size(), readout, config.maxTokens());
         classifier.head().initialize(config.seed());
         Result r = new FineTuner(base.tokenizer(), task, config).train(classifier, progress);
         return new Trained(classifier, r, classifier.evaluate(base.tokenizer(), task.labels(), task.test()));
@@ -68,9 +68,9 @@ public final class FineTuner {
         Parameters head = classifier.head();
         int context = body.config().contextLength();
         List<Example> train = Task.stratifiedSubset(task.train(), config.labelBudget(), config.seed());
-        List<int[]> x = train.stream().map(e -> Batches.encode(tokenizer, e.text(), context)).toList();
+        List<int[]> x = train.stream().map(e -> classifier.encode(tokenizer, e.text())).toList();
         int[] y = train.stream().mapToInt(e -> task.labelIndex(e.label())).toArray();
-        AdamW bodyOptimizer = optimizer(body.parameters()), headOptimizer = optimizer(head);
+        AdamW bodyOptimizer = optimizer(body.parameters(), config.weightDecay()), headOptimizer = optimizer(head, config.weightDecay());
         SplittableRandom random = new SplittableRandom(config.seed());
         Nd4j.getRandom().setSeed(config.seed()); // dropout masks
         int stepsPerEpoch = (x.size() + config.batchSize() - 1) / config.batchSize(), totalSteps = stepsPerEpoch * config.epochs();
@@ -91,7 +91,7 @@ public final class FineTuner {
                 head.grads().assign(0);
                 Classifier.Batch batch = Batches.select(batches.get(inEpoch), x, y, tokenizer, context);
                 lossSum += classifier.forward(batch, true, true, trainBody).loss();
-                double decay = 1.0 - (double) step / totalSteps; // linear decay to zero over the run
+                double decay = config.learningRateScale(step, totalSteps); // warm-up, then linear decay to zero
                 AdamW.Part headPart = new AdamW.Part(headOptimizer, config.headLearningRate() * decay);
                 if (trainBody) {
                     AdamW.clipAndStep(GRAD_CLIP, headPart, new AdamW.Part(bodyOptimizer, config.bodyLearningRate() * decay, trainFrom));
@@ -116,8 +116,8 @@ public final class FineTuner {
         return new Result(classifier, best.metrics, best.epoch, seconds, List.copyOf(curve), train.size());
     }
 
-    private static AdamW optimizer(Parameters p) {
-        return new AdamW(p.values(), p.grads(), p.decayMask(), 0, p.count(), 0.9, 0.99, 0.01);
+    private static AdamW optimizer(Parameters p, double weightDecay) {
+        return new AdamW(p.values(), p.grads(), p.decayMask(), 0, p.count(), 0.9, 0.99, weightDecay);
     }
 
     /** The best validation so far, and a copy of the weights that scored it (early stopping without stopping). */

@@ -9,6 +9,11 @@ import tinyfm.util.UserError;
 public record TrainingConfig(int batchSize, int steps, double learningRate, double minLearningRate, int warmupSteps,
                              double weightDecay, double beta1, double beta2, double gradClip,
                              int evalEvery, int evalWindows, int checkpointEvery, long seed) {
+    /** AdamW's decoupled weight decay, as nanoGPT's. */
+    public static final double DEFAULT_WEIGHT_DECAY = 0.1;
+    /** The largest global gradient norm; a larger gradient is scaled down to it. */
+    public static final double DEFAULT_GRAD_CLIP = 1.0;
+
     public TrainingConfig {
         check(batchSize >= 1, "batch size must be at least 1, got " + batchSize);
         check(steps >= 1, "steps must be at least 1, got " + steps);
@@ -31,7 +36,7 @@ public record TrainingConfig(int batchSize, int steps, double learningRate, doub
 
     public static TrainingConfig defaults(int batchSize, int steps, double learningRate, long seed) {
         return new TrainingConfig(batchSize, steps, learningRate, learningRate / 10, Math.min(100, steps / 10),
-                0.1, 0.9, 0.99, 1.0, Math.max(1, Math.min(250, steps / 8)), 64, Math.max(1, Math.min(250, steps / 4)), seed);
+                DEFAULT_WEIGHT_DECAY, 0.9, 0.99, DEFAULT_GRAD_CLIP, Math.max(1, Math.min(250, steps / 8)), 64, Math.max(1, Math.min(250, steps / 4)), seed);
     }
 
     /** The preset's batch size and peak learning rate, with the default schedule for this many steps. */
@@ -43,6 +48,12 @@ public record TrainingConfig(int batchSize, int steps, double learningRate, doub
     public TrainingConfig withValidation(int every, int windows) {
         return new TrainingConfig(batchSize, steps, learningRate, minLearningRate, warmupSteps, weightDecay, beta1, beta2, gradClip,
                 every, windows, checkpointEvery, seed);
+    }
+
+    /** The same, with this schedule's floor and warm-up, weight decay and gradient clip. */
+    public TrainingConfig withOptimizer(double minLearningRate, int warmupSteps, double weightDecay, double gradClip) {
+        return new TrainingConfig(batchSize, steps, learningRate, minLearningRate, warmupSteps, weightDecay, beta1, beta2, gradClip,
+                evalEvery, evalWindows, checkpointEvery, seed);
     }
 
     /** The same, writing a checkpoint every {@code every} steps. */

@@ -26,6 +26,39 @@ public final class Tokenizers {
         };
     }
 
+    /**
+     * The version of tokenizer training the cache holds: change it when {@link BpeTrainer} or
+     * {@link CharTokenizer#train} would learn something else from the same text, so old entries are not reused.
+     */
+    static final int CACHE_VERSION = 1;
+
+    /** A tokenizer, the cache file that holds it, and whether it came from the cache rather than from training. */
+    public record Cached(Tokenizer tokenizer, Path file, boolean reused) {}
+
+    /**
+     * Training is deterministic, so a tokenizer trained on the same texts with the same kind and
+     * vocabulary size is the same tokenizer: reuse it from {@code cacheDir} (named by the texts'
+     * sha256), or train it and keep it there for next time, as nanoGPT prepares its data once.
+     */
+    public static Cached trainOrReuse(String kind, List<String> texts, int vocabSize, Path cacheDir) {
+        Path file = cacheDir.resolve(kind + "-" + vocabSize + "-v" + CACHE_VERSION + "-" + tinyfm.util.Sha256.ofTexts(texts) + ".json");
+        if (Files.exists(file)) {
+            try {
+                return new Cached(load(file), file, true);
+            } catch (UserError damaged) {
+                // a damaged cache entry is trained again and replaced
+            }
+        }
+        Tokenizer tokenizer = train(kind, texts, vocabSize);
+        try {
+            Files.createDirectories(cacheDir);
+            save(tokenizer, file);
+        } catch (IOException | UserError e) {
+            // a cache that cannot be written only costs the next run the training time
+        }
+        return new Cached(tokenizer, file, false);
+    }
+
     public static Tokenizer fromJson(JsonObject json, String source) {
         try {
             String kind = json.get("kind").getAsString();

@@ -26,6 +26,16 @@ public final class Sha256 {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** The hash of these texts as one stream: each text's UTF-8 bytes, then a NUL, so ["ab"] and ["a", "b"] differ. */
+    public static String ofTexts(Iterable<String> texts) {
+        MessageDigest md = digest();
+        for (String text : texts) {
+            md.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update((byte) 0);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     private static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tinyfm.TestData;
@@ -114,8 +115,12 @@ public class CliTest {
     void pretrainGenerateAndInspectWorkEndToEnd() {
         String corpus = write(dir.resolve("corpus.txt"), TestData.corpusText(2000, 3));
         Path base = dir.resolve("tiny.tfm");
-        Run p = run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "30", "--vocab", "300", "--out", base.toString());
+        Run p = run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "30", "--vocab", "300", "--out", base.toString(),
+                "--weight-decay", "0.05", "--warmup-steps", "3", "--min-lr", "1e-4", "--clip", "0.5");
         assertEquals(0, p.code(), p.err());
+        var training = tinyfm.base.ModelFile.load(base).provenance().getAsJsonObject("training");
+        assertEquals(List.of(0.05, 3.0, 1e-4, 0.5), List.of(training.get("weightDecay").getAsDouble(), training.get("warmupSteps").getAsDouble(),
+                training.get("minLearningRate").getAsDouble(), training.get("gradClip").getAsDouble()), "the optimiser options reach the run");
         assertTrue(p.out().contains("Saved the base to"), p.out());
         assertTrue(p.out().contains("bits per byte"));
         assertTrue(Files.exists(base));
@@ -141,6 +146,10 @@ public class CliTest {
         }
         assertTrue(i.out().contains("block.0.attention.qkv.weight"));
 
+        Run own = run("tokenize", "--tokenizer", base.toString(), "--text", "The cat"); // a base's own tokenizer
+        assertEquals(0, own.code(), own.err());
+        assertTrue(own.out().contains("(bpe tokenizer, vocabulary 300)"), own.out());
+
         Run bad = run("generate", "--base", base.toString(), "--temperature", "-1");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("--temperature"));
@@ -154,9 +163,21 @@ public class CliTest {
         assertEquals(0, run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "20", "--vocab", "300", "--out", base.toString()).code());
         Path task = TestData.task(dir, "colours", java.util.List.of("red", "blue"), 16);
         Path model = dir.resolve("colours.tfm");
-        Run f = run("finetune", "--base", base.toString(), "--task", task.toString(), "--out", model.toString(), "--epochs", "2", "--mode", "head");
+        Run f = run("finetune", "--base", base.toString(), "--task", task.toString(), "--out", model.toString(), "--epochs", "2", "--mode", "head", "--labels", "all");
         assertEquals(0, f.code(), f.err());
         assertTrue(f.out().contains("Best at epoch"), f.out());
+
+        Path cut = dir.resolve("cut.tfm");
+        Run shorter = run("finetune", "--base", base.toString(), "--task", task.toString(), "--out", cut.toString(), "--epochs", "1",
+                "--mode", "head", "--max-length", "8", "--batch", "4", "--warmup-fraction", "0.1", "--weight-decay", "0");
+        assertEquals(0, shorter.code(), shorter.err());
+        var provenance = tinyfm.base.ModelFile.load(cut).provenance();
+        assertEquals("first 7 tokens of each text, then <|endoftext|>", provenance.get("truncation").getAsString());
+        assertEquals(4, provenance.getAsJsonObject("finetune").get("batchSize").getAsInt());
+        Run tooLong = run("finetune", "--base", base.toString(), "--task", task.toString(), "--out", dir.resolve("long.tfm").toString(),
+                "--max-length", "1000");
+        assertEquals(2, tooLong.code(), tooLong.err());
+        assertTrue(tooLong.err().contains("--max-length 1000 is longer than the base's context of 32 tokens"), tooLong.err());
 
         Run e = run("evaluate", "--model", model.toString(), "--task", task.toString());
         assertEquals(0, e.code(), e.err());

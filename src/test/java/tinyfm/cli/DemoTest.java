@@ -29,7 +29,9 @@ class DemoTest {
         assertTrue(out.contains("The demo's small run: 2 seeds"), "the demo labels its own numbers:\n" + out);
         assertTrue(out.contains("**Time to a fixed target.**") && out.contains("**The cost side.**"), out);
         assertFalse(out.contains("0 of 1"), "no verdict that counts seeds it did not have:\n" + out);
-        assertFalse(out.contains("·") || out.contains("↵"), "samples use plain spaces and ' / ' for line breaks");
+        String samples = r.err(); // the live samples come with the progress bar, on stderr
+        assertTrue(samples.contains("sample at step"), samples);
+        assertFalse(samples.contains("·") || samples.contains("↵"), "samples use plain spaces and ' / ' for line breaks");
         Path report = Home.dir().resolve("results/demo-quick/report.md");
         assertTrue(Files.readString(report).contains("## Does the pretrained base transfer?"));
         assertTrue(Files.size(report.resolveSibling("data-efficiency-topic.png")) > 1000);

@@ -17,12 +17,22 @@ class HelpTest {
     record Process(int code, String out, String err) {}
 
     static Process tinyfm(String... args) throws Exception {
+        return tinyfmWithInput(null, args);
+    }
+
+    /** The real CLI in its own process; {@code input}, if not null, is piped to its stdin. */
+    static Process tinyfmWithInput(String input, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
                 "-cp", System.getProperty("java.class.path"), "-Dtinyfm.log=" + System.getProperty("java.io.tmpdir") + "/tinyfm-help.log",
                 "tinyfm.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         java.lang.Process p = pb.start();
+        try (var stdin = p.getOutputStream()) {
+            if (input != null) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+        }
         byte[] out = p.getInputStream().readAllBytes(), err = p.getErrorStream().readAllBytes();
         return new Process(p.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }

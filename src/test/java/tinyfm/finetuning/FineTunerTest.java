@@ -108,6 +108,42 @@ class FineTunerTest {
     }
 
     @Test
+    void warmUpRampsTheLearningRateThenItDecaysLinearly() {
+        FineTuneConfig none = FineTuneConfig.of(FineTuneConfig.Mode.FULL, 1, 1e-2, -1, 1);
+        for (int step = 0; step < 10; step++) {
+            assertEquals(1.0 - step / 10.0, none.learningRateScale(step, 10), 1e-12, "no warm-up: the schedule the measured runs used");
+        }
+        FineTuneConfig warm = none.with(16, 0.01, 0.2, FineTuneConfig.WHOLE_CONTEXT); // 2 of 10 steps
+        double[] expected = {0.5, 1.0, 1.0, 7 / 8.0, 6 / 8.0, 5 / 8.0, 4 / 8.0, 3 / 8.0, 2 / 8.0, 1 / 8.0};
+        for (int step = 0; step < 10; step++) {
+            assertEquals(expected[step], warm.learningRateScale(step, 10), 1e-12, "step " + step);
+        }
+    }
+
+    @Test
+    void aShorterMaxLengthCutsEveryTextTheClassifierReadsAndIsSavedWithIt(@TempDir Path dir) {
+        String text = "The old man walked past the garden and looked at the river. It was green.";
+        assertTrue(tokenizer.encode(text).length > 8, "the text is longer than the cut");
+        Classifier cut = new Classifier(body(), 3, Classifier.DEFAULT_READOUT, 8), whole = new Classifier(body(), 3);
+        int[] ids = cut.encode(tokenizer, text);
+        assertEquals(8, ids.length);
+        assertEquals(tokenizer.endOfText(), ids[7]);
+        assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOf(tokenizer.encode(text), 7)),
+                java.util.Arrays.toString(java.util.Arrays.copyOf(ids, 7)), "the beginning of the text is kept");
+        assertEquals(24, whole.maxTokens(), "by default the whole context");
+        assertEquals(24, new Classifier(body(), 3, Classifier.DEFAULT_READOUT, 1000).maxTokens(), "never more than the context");
+
+        FineTuneConfig config = FineTuneConfig.of(FineTuneConfig.Mode.HEAD, 1, 1e-2, -1, 1).with(8, 0.01, 0, 8);
+        FineTuner.Trained trained = FineTuner.fineTune(new tinyfm.base.ModelFile(tinyfm.base.ModelFile.Kind.BASE, body().config(), tokenizer,
+                body().parameters().values(), new com.google.gson.JsonObject(), Map.of()), dir.resolve("b.tfm"), threeClass, config,
+                Classifier.DEFAULT_READOUT, FineTuner.Start.PRETRAINED_BASE, s -> {});
+        assertEquals(8, trained.classifier().maxTokens(), "fine-tuning builds the classifier with the config's length");
+        Path file = dir.resolve("m.tfm");
+        new FineTunedModel(trained.classifier(), tokenizer, threeClass.labels(), new com.google.gson.JsonObject()).save(file);
+        assertEquals(8, FineTunedModel.load(file).classifier().maxTokens(), "classify reads texts as training did");
+    }
+
+    @Test
     void lengthGroupedBatchesCoverEveryExampleOnceWithLessPadding() {
         java.util.SplittableRandom lengths = new java.util.SplittableRandom(3);
         List<int[]> x = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> new int[1 + lengths.nextInt(120)]).toList();

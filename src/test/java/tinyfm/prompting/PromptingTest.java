@@ -114,13 +114,15 @@ class PromptingTest {
     void classifyByPromptingScoresATaskSplit() {
         CliTest.Run r = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--prompt", "{text} It was", "--shots", "2");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("2-shot") && r.out().contains("colours, test split (4 texts): accuracy"), r.out());
+        assertTrue(r.err().contains("2-shot") && r.out().contains("colours, test split (4 texts): accuracy"), r.out());
         CliTest.Run one = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--calibrate", "--text", "The dog sat by the mat.");
         assertEquals(0, one.code(), one.err());
         assertTrue(one.out().matches("(?s)(red|blue) +\\(blue 0\\.\\d{3}  red 0\\.\\d{3}\\).*"), one.out());
+        assertTrue(one.out().contains("calibrated log-likelihoods: blue ") && one.err().contains("softmax over the label words' log-likelihoods"),
+                "prompted numbers say what they are:\n" + one.out() + one.err());
         CliTest.Run worded = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--label-words", "red=crimson,blue=azure");
         assertEquals(0, worded.code(), worded.err());
-        assertTrue(worded.out().contains("<azure|crimson>"), worded.out());
+        assertTrue(worded.err().contains("<azure|crimson>"), "the prompt is shown on stderr: " + worded.err());
         CliTest.Run noText = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--prompt", "no placeholder");
         assertEquals(1, noText.code());
         assertTrue(noText.err().contains("--prompt must contain {text}"), noText.err());

@@ -111,6 +111,13 @@ class BadInputTest {
                 Arguments.of("a folder as the model to write", 1, "is a folder; give a file path for --out", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("colours"), "--out", p("out"), "--force"}),
                 Arguments.of("fewer labels than classes", 2, "fewer than the task's 2 labels", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("colours"), "--labels", "1", "--out", p("out/m.tfm")}),
                 Arguments.of("a file as the comparison's folder", 1, "is a file; --out takes a folder", new String[] {"compare", "--base", p("base.tfm"), "--tasks", p("colours"), "--out", p("base.tfm")}),
+                Arguments.of("zero epochs", 2, "--epochs must be at least 1", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("colours"), "--epochs", "0", "--out", p("out/m.tfm")}),
+                Arguments.of("a fine-tuning rate of 1", 2, "--lr must be in (0, 1)", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("colours"), "--lr", "1", "--out", p("out/m.tfm")}),
+                Arguments.of("an unknown fine-tuning mode", 2, "--mode must be full, head or unfreeze", new String[] {"finetune", "--base", p("base.tfm"), "--task", p("colours"), "--mode", "some", "--out", p("out/m.tfm")}),
+                Arguments.of("an adapting rate above 1", 2, "--lr must be in (0, 1)", new String[] {"adapt", "--base", p("base.tfm"), "--task", p("colours"), "--lr", "2", "--out", p("out/a.tfm")}),
+                Arguments.of("zero adapting steps", 2, "--steps must be at least 1", new String[] {"adapt", "--base", p("base.tfm"), "--task", p("colours"), "--steps", "0", "--out", p("out/a.tfm")}),
+                Arguments.of("zero bench repeats", 2, "--repeats must be at least 1", new String[] {"bench", "--repeats", "0"}),
+                Arguments.of("a negative bench warm-up", 2, "--warmup must be 0 or more seconds", new String[] {"bench", "--warmup", "-1"}),
                 Arguments.of("option that is not a number", 2, "tinyfm: error: invalid value for option '--steps'", new String[] {"pretrain", "--steps", "lots"}));
     }
 
@@ -120,10 +127,13 @@ class BadInputTest {
         byte[] baseBefore = Files.readAllBytes(base), modelBefore = Files.readAllBytes(model);
         CliTest.Run r = CliTest.run(args);
         assertEquals(exit, r.code(), name + ": " + r.err());
-        String firstLine = r.err().lines().findFirst().orElse("");
-        assertTrue(firstLine.contains(expected), name + ": expected '" + expected + "' in: " + r.err());
+        // stderr also carries what the command was doing before it failed (intro, progress); the error is one line of its own
+        List<String> errors = r.err().lines().filter(l -> l.startsWith("tinyfm:")).toList();
+        String error = errors.isEmpty() ? "" : errors.get(0);
+        assertTrue(error.contains(expected), name + ": expected '" + expected + "' in: " + r.err());
         if (exit == 1) {
-            assertEquals(1, r.err().strip().lines().count(), name + ": one line, got: " + r.err());
+            assertEquals(1, errors.size(), name + ": one line, got: " + r.err());
+            assertTrue(r.err().strip().endsWith(error), name + ": the error comes last: " + r.err());
         }
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), name + ": no stack trace: " + r.err());
         assertArrayEquals(baseBefore, Files.readAllBytes(base), "the base on disk is untouched");

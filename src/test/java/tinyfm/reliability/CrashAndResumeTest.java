@@ -102,7 +102,7 @@ class CrashAndResumeTest {
         resume.add("--resume");
         CliTest.Run r = CliTest.run(resume.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("Resuming from step " + saved), r.out());
+        assertTrue(r.err().contains("Resuming from step " + saved), r.err());
         assertEquals(finalValidationLoss(straight), finalValidationLoss(killed), 1e-5);
         INDArray a = ModelFile.load(straight).weights(), b = ModelFile.load(killed).weights();
         assertEquals(0, a.sub(b).amaxNumber().doubleValue(), 1e-5);

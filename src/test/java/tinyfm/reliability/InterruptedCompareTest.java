@@ -69,8 +69,8 @@ class InterruptedCompareTest {
         resume.add("--resume");
         CliTest.Run r = CliTest.run(resume.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("Resuming: " + kept + " runs already in"), r.out());
-        assertEquals(18 - kept, r.out().lines().filter(l -> l.contains(" labels  seed ")).count(), "only the missing runs are trained");
+        assertTrue(r.err().contains("Resuming: " + kept + " runs already in"), r.err());
+        assertEquals(18 - kept, r.err().lines().filter(l -> l.contains(" labels  seed ")).count(), "only the missing runs are trained");
         assertEquals(table(straight), table(killed), "the same test accuracies as the uninterrupted run");
         assertTrue(Files.exists(killed.resolve("report.md")));
 

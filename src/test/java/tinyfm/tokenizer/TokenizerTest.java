@@ -28,6 +28,20 @@ class TokenizerTest {
     }
 
     @Test
+    void aTokenizerTrainedOnceIsReusedForTheSameTextKindAndSize(@TempDir Path cache) {
+        List<String> texts = List.of(TestData.corpusText(300, 5), "It was red.");
+        Tokenizers.Cached first = Tokenizers.trainOrReuse("bpe", texts, 300, cache);
+        Tokenizers.Cached second = Tokenizers.trainOrReuse("bpe", texts, 300, cache);
+        assertTrue(!first.reused() && second.reused(), "trained once, then reused");
+        assertEquals(first.file(), second.file());
+        String probe = "The old man sat on the mat. It was red.";
+        assertArrayEquals(first.tokenizer().encode(probe), second.tokenizer().encode(probe), "the same ids");
+        assertTrue(!Tokenizers.trainOrReuse("bpe", texts, 310, cache).reused(), "another vocabulary size is another tokenizer");
+        assertTrue(!Tokenizers.trainOrReuse("bpe", List.of(texts.get(0)), 300, cache).reused(), "other text is another tokenizer");
+        assertTrue(!Tokenizers.trainOrReuse("char", texts, 300, cache).reused(), "another kind is another tokenizer");
+    }
+
+    @Test
     void bpeRoundTripsEdgeCases() {
         for (String s : EDGE_CASES) {
             assertEquals(s, bpe.decode(bpe.encode(s)), "round trip of " + s);
