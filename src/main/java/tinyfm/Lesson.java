@@ -167,13 +167,13 @@ public final class Lesson {
         return Home.dir().resolve("docs").resolve("scale");
     }
 
+    /** The base that read ten times more, probed as it read (datasets/prepare-base-xl): its provenance holds the probes. */
+    public static Path readingBase() {
+        return Home.dir().resolve("datasets").resolve("pretrained").resolve("small-broad-xl.tfm");
+    }
+
     /** The committed ladder's rungs. */
     public static List<tinyfm.scale.Ladder.Rung> scaleLadder() {
-        try {
-            return List.of(tinyfm.util.Json.GSON.fromJson(java.nio.file.Files.readString(scaleResults().resolve("ladder.json")),
-                    tinyfm.scale.Ladder.Rung[].class));
-        } catch (java.io.IOException e) {
-            throw new tinyfm.util.UserError(scaleResults().resolve("ladder.json") + ": cannot read: " + e.getMessage());
-        }
+        return tinyfm.scale.ScaleReport.read(scaleResults());
     }
 }

@@ -2,9 +2,12 @@ package tinyfm.scale;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import tinyfm.base.ModelFile;
+import tinyfm.comparison.Comparison;
 import tinyfm.data.Corpus;
 import tinyfm.data.Task;
 import tinyfm.finetuning.Classifier;
@@ -15,13 +18,15 @@ import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.TokenData;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.prompting.Prompts;
+import tinyfm.report.Summary;
 import tinyfm.tokenizer.Tokenizer;
 
 /**
  * Scale, measured at the bottom of the scale: a ladder of model sizes, each pretrained for several
  * compute budgets on the same corpus with the same tokenizer. Each rung records the validation
  * loss (bits per byte), the training compute, what fine-tuning gains over the same model from
- * scratch on a downstream task, and zero-shot accuracy by prompting.
+ * scratch on each downstream task (paired over several fine-tuning seeds, so the gain has an
+ * interval), and calibrated zero-shot accuracy by prompting on each task.
  */
 public final class Ladder {
     /** A model size: the small preset's window and vocabulary, narrower or shallower. */
@@ -37,26 +42,49 @@ public final class Ladder {
     public static final List<Size> QUICK_SIZES = List.of(SIZES.get(0), SIZES.get(1), SIZES.get(3));
     public static final List<Integer> QUICK_STEPS = List.of(100, 300);
 
-    /** What to run: sizes × steps, the downstream task and its label budget, the zero-shot task. */
-    /** The task each rung is prompted on, zero-shot. */
-    public static final String ZERO_SHOT_TASK = "sentiment";
+    /** The downstream tasks every rung is fine-tuned on and prompted on. */
+    public static final List<String> TASKS = List.of("topic", "sentiment");
+    /** Labelled examples per fine-tuning run, and how many paired seeds (label draws) per rung. */
+    public static final int LABELS = 100, SEEDS = 3;
 
-    public record Plan(List<Size> sizes, List<Integer> steps, String task, int labels, String zeroShotTask, long seed) {
+    /** What to run: sizes × steps; the tasks, label budget and fine-tuning seeds; the pretraining seed. */
+    public record Plan(List<Size> sizes, List<Integer> steps, List<String> tasks, int labels, int seeds, long seed) {
         public static Plan full(long seed) {
-            return new Plan(SIZES, STEPS, "topic", 100, ZERO_SHOT_TASK, seed);
+            return new Plan(SIZES, STEPS, TASKS, LABELS, SEEDS, seed);
         }
 
         public static Plan quick(long seed) {
-            return new Plan(QUICK_SIZES, QUICK_STEPS, "topic", 100, ZERO_SHOT_TASK, seed);
+            return new Plan(QUICK_SIZES, QUICK_STEPS, TASKS, LABELS, SEEDS, seed);
+        }
+
+        /** The fine-tuning seeds: one labelled draw each, the same for the fine-tuned and the from-scratch run. */
+        List<Long> fineTuneSeeds() {
+            return java.util.stream.LongStream.range(seed, seed + seeds).boxed().toList();
         }
     }
 
-    /** One rung: a size pretrained for a number of steps, and what it then does. */
+    /** On one task: test accuracy fine-tuned from the rung and from scratch, seed by seed (paired: the same labels per seed). */
+    public record Transfer(String task, List<Double> fineTuned, List<Double> scratch) {
+        /** Fine-tuned − scratch, with its 95% interval over the seeds. */
+        public Summary.Difference gain() {
+            return Summary.paired(fineTuned, scratch);
+        }
+    }
+
+    /** On one task: calibrated zero-shot test accuracy, with the task's chance (its most common label) and test size. */
+    public record ZeroShot(String task, double accuracy, double chance, int testTexts) {}
+
+    /** One rung: a size pretrained for a number of steps, and what it then does on each task. */
     public record Rung(String size, long parameters, long nonEmbeddingParameters, int steps, long tokens, double trainingFlops,
-                       double trainSeconds, double validationBitsPerByte, double fineTunedAccuracy, double scratchAccuracy,
-                       double zeroShotAccuracy) {
-        public double transferGain() {
-            return fineTunedAccuracy - scratchAccuracy;
+                       double trainSeconds, double validationBitsPerByte, List<Transfer> transfer, List<ZeroShot> zeroShot) {
+        public Transfer transfer(String task) {
+            return transfer.stream().filter(t -> t.task().equals(task)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no transfer measured on " + task));
+        }
+
+        public ZeroShot zeroShot(String task) {
+            return zeroShot.stream().filter(z -> z.task().equals(task)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no zero-shot accuracy measured on " + task));
         }
     }
 
@@ -76,11 +104,11 @@ public final class Ladder {
 
     public List<Rung> run(Consumer<String> progress, Consumer<Rung> done) {
         TokenData data = TokenData.encode(corpus, tokenizer, GptConfig.SMALL.contextLength());
-        Task task = Task.load(plan.task()), zeroShot = Task.load(plan.zeroShotTask());
+        List<Task> tasks = plan.tasks().stream().map(Task::load).toList();
         List<Rung> rungs = new ArrayList<>();
         for (Size size : plan.sizes()) {
             GptConfig config = size.config(tokenizer.vocabSize());
-            double scratch = Double.NaN;
+            Map<String, List<Double>> scratch = new LinkedHashMap<>(); // does not depend on pretraining: once per size
             for (int steps : plan.steps()) {
                 progress.accept(String.format("%s (%,d parameters), %d steps: pretraining", size.name(), config.parameterCount(), steps));
                 TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, steps, plan.seed()).withValidation(steps, 32);
@@ -88,17 +116,22 @@ public final class Ladder {
                         .withData(data).run();
                 ModelFile base = r.base();
                 Path source = Path.of(size.name() + "-" + steps + ".tfm"); // named in messages only; nothing is written
-                progress.accept(String.format("%s, %d steps: fine-tuning on %s with %d labels", size.name(), steps, task.name(), plan.labels()));
-                double fineTuned = fineTune(base, source, task, FineTuner.Start.PRETRAINED_BASE);
-                if (Double.isNaN(scratch)) { // the same size from scratch does not depend on pretraining: once per size
-                    scratch = fineTune(base, source, task, FineTuner.Start.RANDOM_WEIGHTS);
+                progress.accept(String.format("%s, %d steps: fine-tuning on %s with %d labels, %d seeds", size.name(), steps,
+                        String.join(" and ", plan.tasks()), plan.labels(), plan.seeds()));
+                List<Transfer> transfer = new ArrayList<>();
+                List<ZeroShot> zeroShot = new ArrayList<>();
+                for (Task task : tasks) {
+                    List<Double> fineTuned = fineTuneSeeds(base, source, task, FineTuner.Start.PRETRAINED_BASE);
+                    List<Double> fromScratch = scratch.computeIfAbsent(task.name(), t -> fineTuneSeeds(base, source, task, FineTuner.Start.RANDOM_WEIGHTS));
+                    transfer.add(new Transfer(task.name(), fineTuned, fromScratch));
+                    double zero = Prompts.forTask(tinyfm.base.Bases.languageModel(base, source), tokenizer, task, 0, plan.seed(),
+                            Prompts.Calibration.CALIBRATED).evaluate(task.test()).accuracy();
+                    zeroShot.add(new ZeroShot(task.name(), zero, task.chance("test"), task.test().size()));
                 }
-                double zero = Prompts.forTask(tinyfm.base.Bases.languageModel(base, source), tokenizer, zeroShot, 0, plan.seed(), Prompts.Calibration.CALIBRATED)
-                        .evaluate(zeroShot.test()).accuracy();
                 long tokens = (long) r.steps() * training.batchSize() * config.contextLength();
                 Rung rung = new Rung(size.name(), config.parameterCount(), nonEmbedding(config), r.steps(), tokens,
                         config.trainingFlopsPerToken() * tokens, r.trainSeconds(), r.curve().get(r.curve().size() - 1).validationBitsPerByte(),
-                        fineTuned, scratch, zero);
+                        transfer, zeroShot);
                 rungs.add(rung);
                 done.accept(rung);
             }
@@ -106,10 +139,16 @@ public final class Ladder {
         return rungs;
     }
 
-    private double fineTune(ModelFile base, Path source, Task task, FineTuner.Start start) {
-        FineTuneConfig config = new FineTuneConfig(FineTuneConfig.Mode.FULL, 7, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
-                FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, plan.labels(), Double.MAX_VALUE, 4, plan.seed());
-        return FineTuner.fineTune(base, source, task, config, Classifier.DEFAULT_READOUT, start, line -> {}).test().accuracy();
+    /** Test accuracy after full fine-tuning from {@code start}, once per fine-tuning seed, with compare's epochs for this many labels. */
+    private List<Double> fineTuneSeeds(ModelFile base, Path source, Task task, FineTuner.Start start) {
+        int epochs = Comparison.epochs(FineTuneConfig.DEFAULT_EPOCHS, Comparison.MIN_EXAMPLES_SEEN, plan.labels());
+        List<Double> accuracy = new ArrayList<>();
+        for (long seed : plan.fineTuneSeeds()) {
+            FineTuneConfig config = new FineTuneConfig(FineTuneConfig.Mode.FULL, epochs, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
+                    FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, plan.labels(), Double.MAX_VALUE, 4, seed);
+            accuracy.add(FineTuner.fineTune(base, source, task, config, Classifier.DEFAULT_READOUT, start, line -> {}).test().accuracy());
+        }
+        return accuracy;
     }
 
     /** Parameters outside the embeddings, the N of Kaplan et al.'s laws. */

@@ -9,6 +9,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tinyfm.report.Charts;
+import tinyfm.report.Summary;
 import tinyfm.util.AtomicFiles;
 import tinyfm.util.Json;
 
@@ -21,17 +22,10 @@ public final class ScaleReport {
 
     private ScaleReport() {}
 
-    /** Writes ladder.json, ladder.csv, report.md and four charts; returns the chart names. */
+    /** Writes ladder.json, ladder.csv, report.md and the charts; returns the chart names. */
     public static List<String> write(Path dir, List<Ladder.Rung> rungs, String command, String machine) {
         AtomicFiles.writeString(dir.resolve("ladder.json"), Json.GSON.toJson(rungs));
-        StringBuilder csv = new StringBuilder("size,parameters,non_embedding_parameters,steps,tokens,training_flops,train_seconds,"
-                + "validation_bits_per_byte,fine_tuned_accuracy,scratch_accuracy,transfer_gain,zero_shot_accuracy\n");
-        for (Ladder.Rung r : rungs) {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.4g,%.1f,%.4f,%.4f,%.4f,%.4f,%.4f%n", r.size(), r.parameters(),
-                    r.nonEmbeddingParameters(), r.steps(), r.tokens(), r.trainingFlops(), r.trainSeconds(), r.validationBitsPerByte(),
-                    r.fineTunedAccuracy(), r.scratchAccuracy(), r.transferGain(), r.zeroShotAccuracy()));
-        }
-        AtomicFiles.writeString(dir.resolve("ladder.csv"), csv.toString());
+        AtomicFiles.writeString(dir.resolve("ladder.csv"), csv(rungs));
         List<Ladder.Rung> frontier = Ladder.frontier(rungs);
         double[] fit = Ladder.frontierFit(rungs);
         List<String> charts = drawCharts(dir, rungs);
@@ -39,14 +33,43 @@ public final class ScaleReport {
         return charts;
     }
 
+    /** The tasks a ladder measured, in its order. */
+    public static List<String> tasks(List<Ladder.Rung> rungs) {
+        return rungs.get(0).transfer().stream().map(Ladder.Transfer::task).toList();
+    }
+
+    static String csv(List<Ladder.Rung> rungs) {
+        StringBuilder csv = new StringBuilder("size,parameters,non_embedding_parameters,steps,tokens,training_flops,train_seconds,validation_bits_per_byte");
+        for (String task : tasks(rungs)) {
+            csv.append(String.format(",%1$s_fine_tuned,%1$s_scratch,%1$s_gain,%1$s_gain_low,%1$s_gain_high,%1$s_seeds,%1$s_zero_shot", task));
+        }
+        csv.append('\n');
+        for (Ladder.Rung r : rungs) {
+            csv.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.4g,%.1f,%.4f", r.size(), r.parameters(), r.nonEmbeddingParameters(), r.steps(),
+                    r.tokens(), r.trainingFlops(), r.trainSeconds(), r.validationBitsPerByte()));
+            for (String task : tasks(rungs)) {
+                Ladder.Transfer t = r.transfer(task);
+                Summary.Difference gain = t.gain();
+                csv.append(String.format(Locale.ROOT, ",%.4f,%.4f,%.4f,%.4f,%.4f,%d,%.4f", Summary.Stat.of(t.fineTuned()).mean(),
+                        Summary.Stat.of(t.scratch()).mean(), gain.mean(), gain.low(), gain.high(), gain.n(), r.zeroShot(task).accuracy()));
+            }
+            csv.append('\n');
+        }
+        return csv.toString();
+    }
+
     /** The ladder's charts, drawn from its rungs (also from a committed ladder.json: {@code tinyfm report --scale DIR}). */
     public static List<String> drawCharts(Path dir, List<Ladder.Rung> rungs) {
+        List<String> names = new ArrayList<>(List.of("loss-vs-compute", "loss-vs-parameters"));
         Charts.save(lossAgainstCompute(rungs), dir, "loss-vs-compute");
         Charts.save(lossAgainstParameters(rungs), dir, "loss-vs-parameters");
-        Charts.save(transferGainAgainstCompute(rungs), dir, "transfer-gain-vs-compute");
-        tinyfm.data.Task sentiment = tinyfm.data.Task.load(Ladder.ZERO_SHOT_TASK);
-        Charts.save(zeroShotAgainstCompute(rungs, sentiment.chance("test"), sentiment.test().size()), dir, "zero-shot-vs-compute");
-        return List.of("loss-vs-compute", "loss-vs-parameters", "transfer-gain-vs-compute", "zero-shot-vs-compute");
+        for (String task : tasks(rungs)) {
+            Charts.save(transferGainAgainstCompute(rungs, task), dir, "transfer-gain-" + task);
+            Charts.save(zeroShotAgainstCompute(rungs, task), dir, "zero-shot-" + task);
+            names.add("transfer-gain-" + task);
+            names.add("zero-shot-" + task);
+        }
+        return names;
     }
 
     /** A committed ladder's rungs, read back from its ladder.json. */
@@ -62,12 +85,30 @@ public final class ScaleReport {
     static String markdown(List<Ladder.Rung> rungs, List<Ladder.Rung> frontier, double[] fit, String command, String machine) {
         StringBuilder sb = new StringBuilder("# Scale, at the bottom of the scale\n\n");
         sb.append("Made by `").append(command).append("` on ").append(machine).append(".\n\n");
-        sb.append("| size | parameters | steps | tokens | training FLOPs | seconds | validation bits/byte | fine-tuned | scratch | gain | zero-shot |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        List<String> tasks = tasks(rungs);
+        int seeds = rungs.get(0).transfer().get(0).fineTuned().size();
+        sb.append(String.format(Locale.ROOT, "Each rung is pretrained once; the transfer gain is fine-tuned − the same size from scratch, with %d labels, "
+                + "over %d paired fine-tuning seeds (the same labelled examples for both arms per seed), with its 95%% interval. Zero-shot is "
+                + "calibrated prompting, no training, on the whole test split.%n%n", Ladder.LABELS, seeds));
+        sb.append("| size | parameters | steps | tokens | training FLOPs | seconds | validation bits/byte |");
+        tasks.forEach(t -> sb.append(" gain on ").append(t).append(" |"));
+        tasks.forEach(t -> sb.append(" zero-shot ").append(t).append(" |"));
+        sb.append("\n|---|---:|---:|---:|---:|---:|---:|").append("---:|".repeat(2 * tasks.size())).append('\n');
         for (Ladder.Rung r : rungs) {
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %d | %,d | %.2g | %.0f | %.3f | %.1f%% | %.1f%% | %+.1f | %.1f%% |%n", r.size(),
-                    r.parameters(), r.steps(), r.tokens(), r.trainingFlops(), r.trainSeconds(), r.validationBitsPerByte(),
-                    100 * r.fineTunedAccuracy(), 100 * r.scratchAccuracy(), 100 * r.transferGain(), 100 * r.zeroShotAccuracy()));
+            sb.append(String.format(Locale.ROOT, "| %s | %,d | %d | %,d | %.2g | %.0f | %.3f |", r.size(), r.parameters(), r.steps(), r.tokens(),
+                    r.trainingFlops(), r.trainSeconds(), r.validationBitsPerByte()));
+            for (String task : tasks) {
+                Summary.Difference g = r.transfer(task).gain();
+                sb.append(String.format(Locale.ROOT, " %+.1f [%+.1f, %+.1f] |", 100 * g.mean(), 100 * g.low(), 100 * g.high()));
+            }
+            for (String task : tasks) {
+                sb.append(String.format(Locale.ROOT, " %.1f%% |", 100 * r.zeroShot(task).accuracy()));
+            }
+            sb.append('\n');
+        }
+        sb.append('\n');
+        for (String task : tasks) {
+            sb.append(findings(rungs, task));
         }
         sb.append(String.format(Locale.ROOT, "%n**Fitted power law** on the compute-efficient frontier (%d points): validation loss ∝ C^%.3f.%n%n",
                 frontier.size(), fit[0]));
@@ -78,9 +119,29 @@ public final class ScaleReport {
                 + "eight, so its slope has a wide error; its runs stop far short of convergence, where loss still falls fast"
                 + (fit[0] < KAPLAN_COMPUTE_SLOPE ? ", one reason its slope is steeper than Kaplan's" : "")
                 + "; the loss is in bits per UTF-8 byte with a 2,048-token vocabulary, not nats per token; there is no "
-                + "irreducible term to fit at this size; and the learning-rate schedule is not tuned per size. Zero-shot ability by prompting "
-                + "stays at or near chance for every rung: the abilities that emerge in large models are far beyond this scale.\n");
+                + "irreducible term to fit at this size; and the learning-rate schedule is not tuned per size. Each rung is one pretraining run: "
+                + "the intervals cover the fine-tuning draw, not the pretraining seed.\n");
         return sb.toString();
+    }
+
+    /** What the ladder shows on one task, counted from its rungs: where the gain's interval clears zero, where zero-shot leaves the guessing band. */
+    public static String findings(List<Ladder.Rung> rungs, String task) {
+        double chance = rungs.get(0).zeroShot(task).chance();
+        int testSize = rungs.get(0).zeroShot(task).testTexts();
+        long above = rungs.stream().filter(r -> r.transfer(task).gain().clearlyPositive()).count();
+        double band = guessingBand(chance, testSize);
+        long outside = rungs.stream().filter(r -> Math.abs(r.zeroShot(task).accuracy() - chance) > band).count();
+        Ladder.Rung most = rungs.stream().max(java.util.Comparator.comparingDouble(Ladder.Rung::trainingFlops)).orElseThrow();
+        Summary.Difference top = most.transfer(task).gain();
+        return String.format(Locale.ROOT, "- **%s**: the transfer gain's interval lies above zero on %d of %d rungs; at the most compute (%s, %d steps) "
+                + "it is %+.1f [%+.1f, %+.1f] points. Zero-shot accuracy leaves the band where guessing lands 95%% of the time (%.0f%% ± %.1f points, "
+                + "%d test texts) on %d of %d rungs.%n", task, above, rungs.size(), most.size(), most.steps(), 100 * top.mean(), 100 * top.low(),
+                100 * top.high(), 100 * chance, 100 * band, testSize, outside, rungs.size());
+    }
+
+    /** Half the width of the band in which a classifier that guesses lands 95% of the time (normal approximation to the binomial). */
+    static double guessingBand(double chance, int testSize) {
+        return 1.96 * Math.sqrt(chance * (1 - chance) / testSize);
     }
 
     private static XYChart chart(String title, String x, String y, boolean logX) {
@@ -118,22 +179,36 @@ public final class ScaleReport {
         return chart;
     }
 
-    /** Fine-tuned − scratch on topic at 100 labels, one line per size, with the zero line; one seed per rung. */
-    public static XYChart transferGainAgainstCompute(List<Ladder.Rung> rungs) {
-        XYChart chart = byCompute(rungs, "Transfer gain against pretraining compute (one seed per rung)",
-                "fine-tuned − scratch, topic test accuracy (points)", r -> 100 * r.transferGain());
+    /** Fine-tuned − scratch on a task, one line per size, each point with its 95% interval over the paired seeds, and the zero line. */
+    public static XYChart transferGainAgainstCompute(List<Ladder.Rung> rungs, String task) {
+        int seeds = rungs.get(0).transfer(task).fineTuned().size();
+        XYChart chart = chart(String.format(Locale.ROOT, "Transfer gain on %s against pretraining compute (%d seeds per rung, 95%% intervals)", task, seeds),
+                "pretraining FLOPs (log scale)", "fine-tuned − scratch, test accuracy (points)", true);
+        chart.getStyler().setErrorBarsColorSeriesColor(true);
+        for (String size : rungs.stream().map(Ladder.Rung::size).distinct().toList()) {
+            List<Ladder.Rung> rs = rungs.stream().filter(r -> r.size().equals(size)).toList();
+            chart.addSeries(String.format(Locale.ROOT, "%s (%,d params)", size, rs.get(0).parameters()),
+                    rs.stream().map(Ladder.Rung::trainingFlops).toList(),
+                    rs.stream().map(r -> 100 * r.transfer(task).gain().mean()).toList(),
+                    rs.stream().map(r -> {
+                        Summary.Difference g = r.transfer(task).gain();
+                        return Double.isNaN(g.high()) ? 0.0 : 100 * (g.high() - g.mean());
+                    }).toList());
+        }
         level(chart.addSeries("no difference", span(rungs), List.of(0.0, 0.0)), java.awt.Color.GRAY);
         return chart;
     }
 
     /**
      * Zero-shot accuracy against compute, one line per size, with chance and the band in which a
-     * classifier that guesses would land 95% of the time on a test set of this size (one seed per rung).
+     * classifier that guesses would land 95% of the time on a test set of this size (one pretraining run per rung; no seed enters zero-shot).
      */
-    public static XYChart zeroShotAgainstCompute(List<Ladder.Rung> rungs, double chance, int testSize) {
-        XYChart chart = byCompute(rungs, "Zero-shot accuracy against pretraining compute (" + Ladder.ZERO_SHOT_TASK + ", one seed per rung)",
-                "zero-shot test accuracy (%)", r -> 100 * r.zeroShotAccuracy());
-        double band = 100 * 1.96 * Math.sqrt(chance * (1 - chance) / testSize);
+    public static XYChart zeroShotAgainstCompute(List<Ladder.Rung> rungs, String task) {
+        double chance = rungs.get(0).zeroShot(task).chance();
+        int testSize = rungs.get(0).zeroShot(task).testTexts();
+        XYChart chart = byCompute(rungs, "Calibrated zero-shot accuracy on " + task + " against pretraining compute",
+                "zero-shot test accuracy (%)", r -> 100 * r.zeroShot(task).accuracy());
+        double band = 100 * guessingBand(chance, testSize);
         level(chart.addSeries(String.format(Locale.ROOT, "chance (%.0f%%)", 100 * chance), span(rungs), List.of(100 * chance, 100 * chance)), java.awt.Color.GRAY);
         var high = chart.addSeries(String.format(Locale.ROOT, "guessing, 95%% band (±%.1f points, %d test texts)", band, testSize), span(rungs),
                 List.of(100 * chance + band, 100 * chance + band));

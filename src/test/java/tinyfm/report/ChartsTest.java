@@ -56,9 +56,25 @@ class ChartsTest {
         assertTrue(names.stream().anyMatch(n -> n.startsWith(Method.SCRATCH.label)), names.toString());
     }
 
+    /** Two sizes × three budgets, three paired seeds per rung, made up so that loss falls with compute. */
+    static List<tinyfm.scale.Ladder.Rung> madeUpLadder() {
+        List<tinyfm.scale.Ladder.Rung> rungs = new java.util.ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            for (int b = 0; b < 3; b++) {
+                double flops = (s + 1) * Math.pow(2, b) * 1e11, gain = 0.05 * b;
+                var topic = new tinyfm.scale.Ladder.Transfer("topic", List.of(0.4 + gain, 0.45 + gain, 0.5 + gain), List.of(0.35, 0.4, 0.45));
+                var sentiment = new tinyfm.scale.Ladder.Transfer("sentiment", List.of(0.52, 0.55, 0.5), List.of(0.5, 0.51, 0.52));
+                rungs.add(new tinyfm.scale.Ladder.Rung(s == 0 ? "xs" : "s", 1000L * (s + 1), 500L * (s + 1), 100 << b, 1000L << b, flops, 1,
+                        3.5 - 0.1 * Math.log(flops / 1e11) - 0.05 * s, List.of(topic, sentiment),
+                        List.of(new tinyfm.scale.Ladder.ZeroShot("topic", 0.3 + gain, 0.25, 400), new tinyfm.scale.Ladder.ZeroShot("sentiment", 0.5, 0.5, 600))));
+            }
+        }
+        return rungs;
+    }
+
     @Test
     void ladderChartsDrawALinePerSizeTheFitChanceAndTheNoiseBand() {
-        List<tinyfm.scale.Ladder.Rung> rungs = tinyfm.scale.ScaleReport.read(tinyfm.util.Home.dir().resolve("docs/scale"));
+        List<tinyfm.scale.Ladder.Rung> rungs = madeUpLadder();
         long sizes = rungs.stream().map(tinyfm.scale.Ladder.Rung::size).distinct().count();
         var loss = tinyfm.scale.ScaleReport.lossAgainstCompute(rungs).getSeriesMap();
         assertEquals(sizes + 1, loss.size(), "a series per size, and the fit: " + loss.keySet());
@@ -67,9 +83,28 @@ class ChartsTest {
         for (var series : byParameters.values()) {
             assertEquals(sizes, series.getXData().length, "a line per budget joins the sizes, never one size's budgets");
         }
-        var zero = tinyfm.scale.ScaleReport.zeroShotAgainstCompute(rungs, 0.5, 600).getSeriesMap();
+        var zero = tinyfm.scale.ScaleReport.zeroShotAgainstCompute(rungs, "sentiment").getSeriesMap();
         assertTrue(zero.containsKey("chance (50%)"), zero.keySet().toString());
         assertTrue(zero.keySet().stream().anyMatch(k -> k.startsWith("guessing, 95% band (±4.0 points")), zero.keySet().toString());
-        assertTrue(tinyfm.scale.ScaleReport.transferGainAgainstCompute(rungs).getSeriesMap().containsKey("no difference"));
+        for (String task : List.of("topic", "sentiment")) {
+            var gain = tinyfm.scale.ScaleReport.transferGainAgainstCompute(rungs, task).getSeriesMap();
+            assertTrue(gain.containsKey("no difference"), gain.keySet().toString());
+            assertEquals(sizes + 1, gain.size(), "a series per size, and zero");
+            var xs = gain.values().stream().filter(series -> !series.getName().equals("no difference")).findFirst().orElseThrow();
+            assertTrue(xs.getExtraValues() != null && xs.getExtraValues().length == xs.getXData().length,
+                    "every gain point carries its 95% interval as an error bar");
+        }
+    }
+
+    @Test
+    void theLadderReportCountsWhatItsIntervalsShow(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        List<String> charts = tinyfm.scale.ScaleReport.write(dir, madeUpLadder(), "tinyfm scale (test)", "this machine");
+        assertEquals(List.of("loss-vs-compute", "loss-vs-parameters", "transfer-gain-topic", "zero-shot-topic", "transfer-gain-sentiment",
+                "zero-shot-sentiment"), charts);
+        String report = java.nio.file.Files.readString(dir.resolve("report.md"));
+        // topic's gain is clearly positive at every budget (the seeds move together); sentiment's interval spans zero everywhere
+        assertTrue(report.contains("**topic**: the transfer gain's interval lies above zero on 6 of 6 rungs"), report);
+        assertTrue(report.contains("**sentiment**: the transfer gain's interval lies above zero on 0 of 6 rungs"), report);
+        assertEquals(tinyfm.scale.ScaleReport.read(dir), madeUpLadder(), "ladder.json reads back to the same rungs");
     }
 }

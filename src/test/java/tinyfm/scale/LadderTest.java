@@ -26,18 +26,21 @@ class LadderTest {
         Tokenizer tokenizer = Tokenizers.train("bpe", corpus.split().train(), 300);
         Path task = TestData.task(dir, "colours", List.of("red", "blue"), 8);
         Ladder.Plan plan = new Ladder.Plan(List.of(new Ladder.Size("a", 1, 2, 16), new Ladder.Size("b", 1, 2, 32)), List.of(10, 40),
-                task.toString(), 8, task.toString(), 1);
+                List.of(task.toString()), 8, 2, 1);
         List<String> steps = new ArrayList<>();
         List<Ladder.Rung> rungs = new Ladder(corpus, tokenizer, plan).run(steps::add, r -> {});
         assertEquals(4, rungs.size());
         assertEquals(4 * 2, steps.size(), "pretraining and fine-tuning announced for every rung");
         for (Ladder.Rung r : rungs) {
             assertTrue(Double.isFinite(r.validationBitsPerByte()) && r.trainingFlops() > 0, r.toString());
-            assertTrue(r.zeroShotAccuracy() >= 0 && r.zeroShotAccuracy() <= 1, r.toString());
+            double zero = r.zeroShot("colours").accuracy();
+            assertTrue(zero >= 0 && zero <= 1, r.toString());
+            assertEquals(2, r.transfer("colours").fineTuned().size(), "a fine-tuned run per seed");
+            assertEquals(2, r.transfer("colours").gain().n(), "a paired difference over both seeds");
         }
         assertTrue(rungs.get(1).trainingFlops() > rungs.get(0).trainingFlops(), "more steps, more compute");
         assertTrue(rungs.get(1).validationBitsPerByte() < rungs.get(0).validationBitsPerByte(), "more pretraining, lower loss: " + rungs);
-        assertEquals(rungs.get(0).scratchAccuracy(), rungs.get(1).scratchAccuracy(), "scratch is trained once per size");
+        assertEquals(rungs.get(0).transfer("colours").scratch(), rungs.get(1).transfer("colours").scratch(), "scratch is trained once per size");
 
         List<String> charts = ScaleReport.write(dir, rungs, "tinyfm scale (test)", "this machine");
         for (String chart : charts) {
