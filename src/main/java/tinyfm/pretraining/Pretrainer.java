@@ -166,8 +166,9 @@ public final class Pretrainer {
         if (stopped && checkpointFile != null && step > 0) {
             checkpoint(record, gpt, adam, new RunRecord.Progress(step, trainSeconds, curve, probed));
         }
-        if (curve.isEmpty() || curve.get(curve.size() - 1).step() != step) {
+        if (curve.isEmpty() || curve.get(curve.size() - 1).step() != step) { // stopped between validations: the last point, and what it writes
             curve.add(validate(gpt, data, step, trainSeconds, smoothed));
+            listener.sampled(step, sample(gpt));
         }
         RunRecord.Progress end = new RunRecord.Progress(step, trainSeconds, List.copyOf(curve), List.copyOf(probed));
         double tokensPerSecond = tokensTimed / Math.max(secondsTimed, 1e-9);
