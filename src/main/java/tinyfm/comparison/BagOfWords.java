@@ -25,16 +25,9 @@ public final class BagOfWords {
     private final List<String> labels;
     private final Map<String, Integer> vocabulary = new HashMap<>();
     private double[][] weights; // [K][V + 1], the last column is the bias
-    private final Probe.Solver solver;
-    private Dl4jLogisticRegression network;
 
     public BagOfWords(List<String> labels) {
-        this(labels, Probe.Solver.HAND);
-    }
-
-    public BagOfWords(List<String> labels, Probe.Solver solver) {
         this.labels = labels;
-        this.solver = solver;
     }
 
     static List<String> words(String text) {
@@ -66,10 +59,6 @@ public final class BagOfWords {
         weights = new double[k][v + 1];
         List<int[]> x = examples.stream().map(e -> features(e.text())).toList();
         int[] y = examples.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
-        if (solver == Probe.Solver.DL4J) {
-            network = Dl4jLogisticRegression.stochastic(x, v, y, k, EPOCHS, LEARNING_RATE, seed);
-            return;
-        }
         SplittableRandom random = new SplittableRandom(seed);
         for (double[] row : weights) {
             for (int j = 0; j < row.length; j++) {
@@ -123,10 +112,6 @@ public final class BagOfWords {
 
     public Metrics evaluate(List<Example> examples) {
         int[] truth = examples.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
-        if (solver == Probe.Solver.DL4J) {
-            List<int[]> x = examples.stream().map(e -> features(e.text())).toList();
-            return Metrics.of(labels, truth, network.predict(Dl4jLogisticRegression.rows(x, vocabulary.size())));
-        }
         int[] predicted = examples.stream().mapToInt(e -> predict(e.text())).toArray();
         return Metrics.of(labels, truth, predicted);
     }

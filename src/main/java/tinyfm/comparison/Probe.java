@@ -25,21 +25,11 @@ public final class Probe {
     private static final int BATCH = 32;
 
     private final List<String> labels;
-    private final Solver solver;
     private double[] mean, scale;
     private double[][] weights; // [K][F + 1], the last column is the bias
-    private Dl4jLogisticRegression network;
-
-    /** Which logistic regression fits the probe: the hand-written one, or DL4J's one-layer network (measured side by side). */
-    public enum Solver { HAND, DL4J }
 
     public Probe(List<String> labels) {
-        this(labels, Solver.HAND);
-    }
-
-    public Probe(List<String> labels, Solver solver) {
         this.labels = labels;
-        this.solver = solver;
     }
 
     /** The pooled hidden states of every example, computed once: the base is frozen, so they never change. */
@@ -81,23 +71,15 @@ public final class Probe {
         int[] y = train.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
         double best = -1;
         double[][] bestWeights = null;
-        Dl4jLogisticRegression bestNetwork = null;
-        INDArray matrix = solver == Solver.DL4J ? Dl4jLogisticRegression.matrix(x) : null;
         for (double l2 : L2) {
-            if (solver == Solver.DL4J) {
-                network = Dl4jLogisticRegression.fullBatch(matrix, y, labels.size(), l2, ITERATIONS);
-            } else {
-                weights = fit(x, y, l2);
-            }
+            weights = fit(x, y, l2);
             double accuracy = evaluate(validation, features).accuracy();
             if (accuracy > best) {
                 best = accuracy;
                 bestWeights = weights;
-                bestNetwork = network;
             }
         }
         weights = bestWeights;
-        network = bestNetwork;
     }
 
     private double[][] standardizeFit(List<double[]> rows) {
@@ -199,10 +181,6 @@ public final class Probe {
 
     public Metrics evaluate(List<Example> examples, Map<Example, double[]> features) {
         int[] truth = examples.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
-        if (solver == Solver.DL4J) {
-            double[][] x = examples.stream().map(e -> standardize(features.get(e))).toArray(double[][]::new);
-            return Metrics.of(labels, truth, network.predict(Dl4jLogisticRegression.matrix(x)));
-        }
         int[] predicted = examples.stream().mapToInt(e -> {
             double[] p = probabilities(weights, standardize(features.get(e)));
             return IntStream.range(0, p.length).reduce((a, b) -> p[b] > p[a] ? b : a).orElse(0);
