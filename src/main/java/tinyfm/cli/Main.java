@@ -126,7 +126,7 @@ public final class Main implements Runnable {
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
             return new String[] {"tinyfm " + (v == null ? "dev" : v)
-                    + " (deeplearning4j/ND4J 1.0.0-M2.1, Java " + System.getProperty("java.version") + ")"};
+                    + " (ND4J 1.0.0-M2.1, Java " + System.getProperty("java.version") + ")"};
         }
     }
 }
