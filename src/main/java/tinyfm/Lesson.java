@@ -118,7 +118,8 @@ public final class Lesson {
         List<Integer> budgets = smoke() ? List.of(labelBudgets.get(0)) : labelBudgets;
         Comparison.Plan plan = new Comparison.Plan(tasks, budgets, smoke() ? 1 : seeds, smoke() ? 1 : 3, Comparison.MIN_EXAMPLES_SEEN,
                 Double.MAX_VALUE, FineTuneConfig.DEFAULT_VALIDATIONS, COMPARED, Classifier.DEFAULT_READOUT);
-        List<Comparison.Run> runs = new Comparison(base(), basePath(), plan).run(new Comparison.Listener() {
+        ModelFile base = base();
+        List<Comparison.Run> runs = new Comparison(base, basePath(), plan).run(new Comparison.Listener() {
             @Override
             public void started(int totalRuns) {
                 System.out.println(totalRuns + " models to train");
@@ -130,7 +131,7 @@ public final class Lesson {
             }
         });
         String run = String.format(java.util.Locale.ROOT, "The notebook's live run: %d seed%s per cell.", plan.seeds(), plan.seeds() == 1 ? "" : "s");
-        return new Report.Results(Report.Context.of(basePath(), base(), plan, run), runs);
+        return new Report.Results(Report.Context.of(basePath(), base, plan, run), runs);
     }
 
     /** Collects what a pretraining run reports, for charts and for printing samples. */

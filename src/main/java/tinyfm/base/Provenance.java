@@ -55,16 +55,8 @@ public final class Provenance {
     }
 
     public static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux: fall through
-        }
-        return System.getProperty("os.arch");
+        String model = cpuinfo("model name");
+        return model != null ? model : System.getProperty("os.arch");
     }
 
     /** A machine as reports name it: "2 cores, AMD EPYC (AVX-512)"; files from before the field was kept lack the extension. */
@@ -75,16 +67,25 @@ public final class Provenance {
 
     /** The widest x86 vector extension the CPU reports ("AVX-512", "AVX2", "AVX" or "none"), or "unknown" off Linux. */
     public static String vectorExtensions() {
+        String line = cpuinfo("flags");
+        if (line == null) {
+            return "unknown";
+        }
+        List<String> flags = List.of(line.split("\\s+"));
+        return flags.contains("avx512f") ? "AVX-512" : flags.contains("avx2") ? "AVX2" : flags.contains("avx") ? "AVX" : "none";
+    }
+
+    /** The value of the first /proc/cpuinfo line that starts with {@code field}, or null (not Linux). */
+    private static String cpuinfo(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags")) {
-                    List<String> flags = List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
-                    return flags.contains("avx512f") ? "AVX-512" : flags.contains("avx2") ? "AVX2" : flags.contains("avx") ? "AVX" : "none";
+                if (line.startsWith(field)) {
+                    return line.substring(line.indexOf(':') + 1).trim();
                 }
             }
         } catch (IOException | RuntimeException ignored) {
             // not Linux: fall through
         }
-        return "unknown";
+        return null;
     }
 }

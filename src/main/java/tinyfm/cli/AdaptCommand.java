@@ -75,7 +75,7 @@ final class AdaptCommand implements Callable<Integer> {
         TrainingConfig training = TrainingConfig.defaults(batch, steps, lr, seed);
         PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(stderr, steps);
         Pretrainer.Result result = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, null, progress)
-                .continueFrom(parent, FinetuneCommand.sha(base))
+                .continueFrom(parent, tinyfm.util.Sha256.ofFile(base))
                 .run();
         progress.done();
         result.base().save(out);

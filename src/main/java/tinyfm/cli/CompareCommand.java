@@ -80,7 +80,7 @@ final class CompareCommand implements Callable<Integer> {
                 budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds, tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms,
                 FinetuneCommand.readout(readout));
         try (OutputLock lock = OutputLock.acquire(out.resolve(ComparisonJournal.FILE))) {
-            ComparisonJournal journal = ComparisonJournal.open(out, plan, FinetuneCommand.sha(base), resume);
+            ComparisonJournal journal = ComparisonJournal.open(out, plan, tinyfm.util.Sha256.ofFile(base), resume);
             return compare(spec.commandLine().getOut(), spec.commandLine().getErr(), baseFile, plan, journal);
         }
     }

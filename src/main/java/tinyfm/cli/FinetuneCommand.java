@@ -116,7 +116,7 @@ final class FinetuneCommand implements Callable<Integer> {
 
         JsonObject p = new JsonObject();
         p.addProperty("base", base.toString());
-        p.addProperty("base_sha256", sha(base));
+        p.addProperty("base_sha256", Sha256.ofFile(base));
         p.addProperty("from_scratch", fromScratch);
         p.addProperty("task", t.name());
         p.addProperty("mode", m.name().toLowerCase());
@@ -162,14 +162,6 @@ final class FinetuneCommand implements Callable<Integer> {
             return tinyfm.finetuning.Classifier.Readout.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new tinyfm.util.UsageError("--readout takes pooled or last, got '" + name + "'");
-        }
-    }
-
-    static String sha(Path p) {
-        try {
-            return Sha256.of(p);
-        } catch (java.io.IOException e) {
-            throw new UserError(p + ": cannot read: " + e.getMessage());
         }
     }
 }

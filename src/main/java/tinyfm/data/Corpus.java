@@ -57,7 +57,7 @@ public record Corpus(String name, List<Document> documents) {
             String text = normalize(TextFiles.read(file, textBytes));
             if (!text.isBlank()) {
                 String fileName = file.getFileName().toString();
-                docs.add(new Document(fileName.replaceFirst("\\.txt(\\.gz)?$", ""), text, fileName, fileSha256(file)));
+                docs.add(new Document(fileName.replaceFirst("\\.txt(\\.gz)?$", ""), text, fileName, Sha256.ofFile(file)));
             }
         }
         if (docs.isEmpty()) {
@@ -102,13 +102,6 @@ public record Corpus(String name, List<Document> documents) {
                 Sha256.of(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
     }
 
-    private static String fileSha256(Path file) {
-        try {
-            return Sha256.of(file);
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage());
-        }
-    }
 
     private static List<Path> textFilesIn(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {

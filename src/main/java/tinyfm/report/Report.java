@@ -32,13 +32,7 @@ public final class Report {
 
         /** The context of a comparison of {@code base} (read from {@code basePath}) under {@code plan}, on this machine. */
         public static Context of(Path basePath, tinyfm.base.ModelFile base, Comparison.Plan plan, String run) {
-            String sha;
-            try {
-                sha = tinyfm.util.Sha256.of(basePath);
-            } catch (java.io.IOException e) {
-                throw new UserError(basePath + ": cannot read: " + e.getMessage());
-            }
-            return new Context(basePath.toString(), sha, Report.pretrainSeconds(base.provenance()), base.config().summary(), plan,
+            return new Context(basePath.toString(), tinyfm.util.Sha256.ofFile(basePath), Report.pretrainSeconds(base.provenance()), base.config().summary(), plan,
                     tinyfm.base.Provenance.machine(), Report.chance(plan.tasks()), run);
         }
     }

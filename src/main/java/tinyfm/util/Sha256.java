@@ -26,6 +26,15 @@ public final class Sha256 {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** The hash of a file the user named; a file that cannot be read is a one-line error naming it. */
+    public static String ofFile(Path file) {
+        try {
+            return of(file);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
     /** The hash of these texts as one stream: each text's UTF-8 bytes, then a NUL, so ["ab"] and ["a", "b"] differ. */
     public static String ofTexts(Iterable<String> texts) {
         MessageDigest md = digest();
