@@ -9,6 +9,8 @@ import tinyfm.comparison.Comparison;
 import tinyfm.finetuning.Classifier;
 import tinyfm.finetuning.FineTuneConfig;
 import tinyfm.finetuning.FineTuner;
+import tinyfm.finetuning.LearningRateFinder;
+import tinyfm.finetuning.Recipe;
 import tinyfm.prompting.Prompts;
 import tinyfm.report.Report;
 import tinyfm.data.Corpus;
@@ -88,6 +90,23 @@ public final class Lesson {
     public static FineTuner.Trained fineTune(Task task, FineTuner.Start start, FineTuneConfig.Mode mode, int labels, int epochs, long seed) {
         FineTuneConfig config = FineTuneConfig.of(mode, budget(epochs, 1), FineTuneConfig.DEFAULT_HEAD_LR, labels, seed);
         return FineTuner.fineTune(base(), basePath(), task, config, Classifier.DEFAULT_READOUT, start, System.out::println);
+    }
+
+    /** A full fine-tune of the shipped base with ULMFiT's levers as {@code recipe} sets them, the head at learning rate {@code lr}. */
+    public static FineTuner.Trained fineTune(Task task, Recipe recipe, double lr, int labels, int epochs, long seed) {
+        FineTuneConfig config = FineTuneConfig.of(FineTuneConfig.Mode.FULL, budget(epochs, 1), lr, labels, seed).with(recipe);
+        return FineTuner.fineTune(base(), basePath(), task, config, Classifier.DEFAULT_READOUT, FineTuner.Start.PRETRAINED_BASE, System.out::println);
+    }
+
+    /**
+     * The learning-rate range test on a fresh copy of the shipped base: {@code labels} examples of
+     * {@code task}, the head's rate from 1e-6 to 1 over 100 steps (smoke: 20), the body's parts following as {@code recipe} sets them.
+     */
+    public static LearningRateFinder.Result findLearningRate(Task task, Recipe recipe, int labels, long seed) {
+        Classifier classifier = new Classifier(Bases.languageModel(base(), basePath()), task.labels().size());
+        classifier.head().initialize(seed);
+        FineTuneConfig config = FineTuneConfig.of(FineTuneConfig.Mode.FULL, 1, FineTuneConfig.DEFAULT_HEAD_LR, labels, seed).with(recipe);
+        return LearningRateFinder.run(classifier, base().tokenizer(), task, config, 1e-6, 1, budget(100, 20));
     }
 
     /** As above, with the lesson's seed, for as many epochs as {@code compare} gives this many labels (at least 640 examples seen). */

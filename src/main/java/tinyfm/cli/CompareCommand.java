@@ -44,6 +44,15 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--readout", defaultValue = "pooled", description = "What the fine-tuned head reads: pooled (mean, maximum and last hidden state) or last (the end-of-text state). Default: ${DEFAULT-VALUE}.")
     String readout;
 
+    @Option(names = "--recipe", defaultValue = "plain", description = "How the full fine-tune sets its rates: plain, ulmfit, or some of "
+            + "discriminative (top block at the head's rate, each lower block /2.6), slanted (slanted triangular schedule), "
+            + "unfreeze (gradual unfreezing). Every other arm keeps the plain recipe. Default: ${DEFAULT-VALUE}.")
+    String recipe;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "The full fine-tune's head learning rate (see 'tinyfm lr-find'); every other arm keeps "
+            + "the default. Default: " + tinyfm.finetuning.FineTuneConfig.DEFAULT_HEAD_LR + ".")
+    Double learningRate;
+
     @Option(names = "--budget-seconds", description = "Also stop each neural run after this many seconds of training. Default: no limit.")
     Double budgetSeconds;
 
@@ -69,16 +78,10 @@ final class CompareCommand implements Callable<Integer> {
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         tasks.forEach(tinyfm.data.Task::load); // fail early on a bad task, before any training
         List<Comparison.Method> arms = methods.stream().map(String::trim).map(Comparison.Method::byId).distinct().toList();
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new UserError(out + ": is a file; --out takes a folder");
-        }
-        Files.createDirectories(out);
-        if (!Files.isWritable(out)) {
-            throw new UserError(out + ": folder is not writable");
-        }
+        Outputs.ensureFolder(out);
         Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, Comparison.MIN_EXAMPLES_SEEN,
                 budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds, tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms,
-                FinetuneCommand.readout(readout));
+                FinetuneCommand.readout(readout)).with(tinyfm.finetuning.Recipe.parse(recipe), FinetuneCommand.learningRate(learningRate));
         try (OutputLock lock = OutputLock.acquire(out.resolve(ComparisonJournal.FILE))) {
             ComparisonJournal journal = ComparisonJournal.open(out, plan, tinyfm.util.Sha256.ofFile(base), resume);
             return compare(spec.commandLine().getOut(), spec.commandLine().getErr(), baseFile, plan, journal);

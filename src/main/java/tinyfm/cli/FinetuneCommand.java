@@ -42,6 +42,11 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "" + FineTuneConfig.DEFAULT_HEAD_LR, description = "Learning rate of the head. Default: ${DEFAULT-VALUE}.")
     double lr;
 
+    @Option(names = "--recipe", defaultValue = "plain", description = "How the body's rates are set: plain, ulmfit, or some of discriminative "
+            + "(top block at the head's rate, each lower block /2.6), slanted (slanted triangular schedule), unfreeze (gradual unfreezing, "
+            + "as --mode unfreeze). Default: ${DEFAULT-VALUE}.")
+    String recipe;
+
     @Option(names = "--batch", defaultValue = "" + FineTuneConfig.DEFAULT_BATCH, description = "Texts per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
@@ -84,8 +89,9 @@ final class FinetuneCommand implements Callable<Integer> {
             throw new tinyfm.util.UsageError("--mode must be full, head or unfreeze, got '" + mode + "'");
         }
         int labels = labelBudget(labelsOption);
-        FineTuneConfig config = FineTuneConfig.of(m, epochs, lr, labels, seed)
-                .with(batch, weightDecay, warmupFraction, maxLength != null ? maxLength : FineTuneConfig.WHOLE_CONTEXT);
+        FineTuneConfig config = FineTuneConfig.of(m, epochs, learningRate(lr), labels, seed)
+                .with(batch, weightDecay, warmupFraction, maxLength != null ? maxLength : FineTuneConfig.WHOLE_CONTEXT)
+                .with(tinyfm.finetuning.Recipe.parse(recipe));
         Outputs.ensureWritable(out, force);
         try (OutputLock lock = OutputLock.acquire(out)) {
             return finetune(spec.commandLine().getOut(), spec.commandLine().getErr(), m, config);
@@ -120,6 +126,7 @@ final class FinetuneCommand implements Callable<Integer> {
         p.addProperty("from_scratch", fromScratch);
         p.addProperty("task", t.name());
         p.addProperty("mode", m.name().toLowerCase());
+        p.addProperty("recipe", config.recipe().id());
         p.addProperty("train_examples", r.trainExamples());
         p.addProperty("best_epoch", r.bestEpoch());
         p.addProperty("validation_accuracy", r.validation().accuracy());
@@ -155,6 +162,15 @@ final class FinetuneCommand implements Callable<Integer> {
             // the message below says what is accepted
         }
         throw new tinyfm.util.UsageError("--labels takes positive numbers of examples or 'all', got '" + value + "'");
+    }
+
+    /** The head's learning rate as finetune and compare take it: in (0, 1); none given is the default. */
+    static double learningRate(Double value) {
+        if (value == null) {
+            return FineTuneConfig.DEFAULT_HEAD_LR;
+        }
+        tinyfm.util.UsageError.check(value > 0 && value < 1, "--lr must be in (0, 1), got " + value);
+        return value;
     }
 
     static tinyfm.finetuning.Classifier.Readout readout(String name) {

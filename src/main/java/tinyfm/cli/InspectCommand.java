@@ -26,6 +26,12 @@ final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The compute a base's pretraining spent, the count the scale ladder uses: FLOPs per token × tokens seen. */
+    static java.util.Optional<Double> trainingFlops(ModelFile m) {
+        JsonElement tokens = m.provenance().get("tokens_seen");
+        return tokens == null ? java.util.Optional.empty() : java.util.Optional.of(m.config().trainingFlopsPerToken() * tokens.getAsDouble());
+    }
+
     @Override
     public Integer call() {
         ModelFile m = ModelFile.load(file);
@@ -45,6 +51,7 @@ final class InspectCommand implements Callable<Integer> {
             tokenizer.addProperty("vocabulary", m.tokenizer().vocabSize());
             o.add("tokenizer", tokenizer);
             o.add("provenance", m.provenance());
+            trainingFlops(m).ifPresent(f -> o.addProperty("training_flops", f));
             o.add("parameters", Json.GSON.toJsonTree(groups));
             out.println(Json.GSON.toJson(o));
             return 0;
@@ -68,6 +75,8 @@ final class InspectCommand implements Callable<Integer> {
                 out.printf("  %-32s %s%n", e.getKey(), e.getValue().isJsonPrimitive() ? e.getValue().getAsString() : e.getValue());
             }
         }
+        trainingFlops(m).ifPresent(f -> out.printf("  %-32s %.3g (%s FLOPs per token, 6 per parameter plus attention, × tokens seen)%n",
+                "training_flops", f, String.format("%,.0f", m.config().trainingFlopsPerToken())));
         out.println();
         out.println("Parameters");
         for (var p : gpt.parameters().list()) {

@@ -26,6 +26,7 @@ import tinyfm.util.UserError;
             EvaluateCommand.class,
             ClassifyCommand.class,
             CompareCommand.class,
+            LrFindCommand.class,
             ReportCommand.class,
             ScaleCommand.class,
             BenchCommand.class,

@@ -8,6 +8,21 @@ import tinyfm.util.UserError;
 final class Outputs {
     private Outputs() {}
 
+    /** An output folder: created if missing; a file in its place, or a folder that cannot be written, is a one-line error. */
+    static void ensureFolder(Path out) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserError(out + ": is a file; --out takes a folder");
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (java.io.IOException e) {
+            throw new UserError(out + ": cannot create the folder: " + e.getMessage());
+        }
+        if (!Files.isWritable(out)) {
+            throw new UserError(out + ": folder is not writable");
+        }
+    }
+
     static void ensureWritable(Path out, boolean force) {
         if (Files.isDirectory(out)) {
             throw new UserError(out + ": is a folder; give a file path for --out");

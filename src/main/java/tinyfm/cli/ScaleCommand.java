@@ -43,13 +43,7 @@ final class ScaleCommand implements Callable<Integer> {
         // the fit and the files written go to stdout; the intro, progress and each rung's line to stderr
         PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
         Corpus c = Corpus.load(corpus); // a bad corpus fails before the output folder exists
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new UserError(out + ": is a file; --out takes a folder");
-        }
-        Files.createDirectories(out);
-        if (!Files.isWritable(out)) {
-            throw new UserError(out + ": folder is not writable");
-        }
+        Outputs.ensureFolder(out);
         try (OutputLock lock = OutputLock.acquire(out.resolve("ladder.json"))) {
             Ladder.Plan plan = quick ? Ladder.Plan.quick(seed) : Ladder.Plan.full(seed);
             ModelFile shipped = ModelFile.load(Bases.shipped()); // its tokenizer, so every rung reads the same tokens

@@ -12,6 +12,7 @@ import tinyfm.finetuning.Classifier;
 import tinyfm.finetuning.FineTuneConfig;
 import tinyfm.finetuning.FineTuner;
 import tinyfm.finetuning.Metrics;
+import tinyfm.finetuning.Recipe;
 
 /**
  * Transfer learning, measured: for every task × label budget × seed, the same classifier is trained
@@ -31,19 +32,35 @@ public final class Comparison {
 
     /**
      * What to run. {@code epochs} is the least a neural run trains; with few labels it trains until it
-     * has seen {@code minExamplesSeen} examples.
+     * has seen {@code minExamplesSeen} examples. {@code recipe} and {@code learningRate} (the head's
+     * peak rate) apply to the full fine-tune only: every other arm keeps the plain recipe at the
+     * default rate, so the from-scratch reference is the same whatever recipe is measured.
      */
     public record Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, int minExamplesSeen, double budgetSeconds,
-                       int validations, List<Method> methods, Classifier.Readout readout) {
+                       int validations, List<Method> methods, Classifier.Readout readout, Recipe recipe, double learningRate) {
         public Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, double budgetSeconds) {
             this(tasks, labelBudgets, seeds, epochs, MIN_EXAMPLES_SEEN, budgetSeconds, FineTuneConfig.DEFAULT_VALIDATIONS,
                     List.of(Method.values()), Classifier.DEFAULT_READOUT);
+        }
+
+        public Plan(List<String> tasks, List<Integer> labelBudgets, int seeds, int epochs, int minExamplesSeen, double budgetSeconds,
+                    int validations, List<Method> methods, Classifier.Readout readout) {
+            this(tasks, labelBudgets, seeds, epochs, minExamplesSeen, budgetSeconds, validations, methods, readout, Recipe.PLAIN,
+                    FineTuneConfig.DEFAULT_HEAD_LR);
         }
 
         public Plan {
             if (!methods.contains(Method.SCRATCH)) {
                 throw new tinyfm.util.UserError("the comparison needs the from-scratch method: it is what the others are compared with");
             }
+            // results.json files written before the recipe was a choice hold neither field: they used the plain recipe
+            recipe = recipe == null ? Recipe.PLAIN : recipe;
+            learningRate = learningRate == 0 ? FineTuneConfig.DEFAULT_HEAD_LR : learningRate;
+        }
+
+        /** The same plan, the full fine-tune trained with this recipe at this head learning rate. */
+        public Plan with(Recipe recipe, double learningRate) {
+            return new Plan(tasks, labelBudgets, seeds, epochs, minExamplesSeen, budgetSeconds, validations, methods, readout, recipe, learningRate);
         }
     }
 
@@ -259,8 +276,10 @@ public final class Comparison {
         // suffice to keep the best weights, and validation would otherwise take most of a small run's time
         int largest = plan.labelBudgets().contains(ALL) ? ALL : plan.labelBudgets().stream().max(Integer::compare).orElse(ALL);
         int validations = budget == largest ? plan.validations() : Math.min(FEW_LABEL_VALIDATIONS, plan.validations());
-        FineTuneConfig config = new FineTuneConfig(mode, epochs, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
-                FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, budget, plan.budgetSeconds(), validations, seed);
+        boolean full = method == Method.PRETRAINED_FULL;
+        double lr = full ? plan.learningRate() : FineTuneConfig.DEFAULT_HEAD_LR;
+        FineTuneConfig config = new FineTuneConfig(mode, epochs, FineTuneConfig.DEFAULT_BATCH, lr, lr * FineTuneConfig.BODY_LR_FACTOR,
+                budget, plan.budgetSeconds(), validations, seed).with(full ? plan.recipe() : Recipe.PLAIN);
         FineTuner.Trained t = FineTuner.fineTune(base, basePath, task, config, plan.readout(),
                 method == Method.SCRATCH ? FineTuner.Start.RANDOM_WEIGHTS : FineTuner.Start.PRETRAINED_BASE, line -> {});
         FineTuner.Result r = t.result();

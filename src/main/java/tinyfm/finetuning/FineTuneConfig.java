@@ -13,7 +13,7 @@ import tinyfm.util.UserError;
  */
 public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLearningRate, double bodyLearningRate,
                              int labelBudget, double budgetSeconds, int validations, long seed,
-                             double weightDecay, double warmupFraction, int maxTokens) {
+                             double weightDecay, double warmupFraction, int maxTokens, Recipe recipe) {
     public enum Mode { FULL, HEAD, UNFREEZE }
 
     public static final int DEFAULT_EPOCHS = 3;
@@ -42,6 +42,9 @@ public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLe
         UsageError.check(labelBudget >= 1 || labelBudget == -1, "--labels must be a positive number of examples, got " + labelBudget);
         UsageError.check(weightDecay >= 0 && weightDecay < 1, "--weight-decay must be in [0, 1), got " + weightDecay);
         UsageError.check(warmupFraction >= 0 && warmupFraction < 1, "--warmup-fraction must be in [0, 1), got " + warmupFraction);
+        UsageError.check(recipe.schedule() == Recipe.Schedule.LINEAR_DECAY || warmupFraction == 0,
+                "--warmup-fraction applies to the linear schedule; the slanted triangular one has its own rise");
+        UsageError.check(!recipe.gradualUnfreezing() || mode != Mode.HEAD, "gradual unfreezing needs a body that trains, not --mode head");
         UsageError.check(maxTokens >= 2, "--max-length must be at least 2 (a token of text and the end-of-text token), got " + maxTokens);
         if (validations < 1) {
             throw new UserError("validations per run must be at least 1, got " + validations);
@@ -55,21 +58,30 @@ public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLe
     public FineTuneConfig(Mode mode, int epochs, int batchSize, double headLearningRate, double bodyLearningRate,
                           int labelBudget, double budgetSeconds, int validations, long seed) {
         this(mode, epochs, batchSize, headLearningRate, bodyLearningRate, labelBudget, budgetSeconds, validations, seed,
-                DEFAULT_WEIGHT_DECAY, DEFAULT_WARMUP_FRACTION, WHOLE_CONTEXT);
+                DEFAULT_WEIGHT_DECAY, DEFAULT_WARMUP_FRACTION, WHOLE_CONTEXT, Recipe.PLAIN);
     }
 
     /** The same, with these optimiser settings and text length. */
     public FineTuneConfig with(int batchSize, double weightDecay, double warmupFraction, int maxTokens) {
         return new FineTuneConfig(mode, epochs, batchSize, headLearningRate, bodyLearningRate, labelBudget, budgetSeconds, validations, seed,
-                weightDecay, warmupFraction, maxTokens);
+                weightDecay, warmupFraction, maxTokens, recipe);
+    }
+
+    /** The same, fine-tuned with this recipe. */
+    public FineTuneConfig with(Recipe recipe) {
+        return new FineTuneConfig(mode, epochs, batchSize, headLearningRate, bodyLearningRate, labelBudget, budgetSeconds, validations, seed,
+                weightDecay, warmupFraction, maxTokens, recipe);
     }
 
     /**
-     * The learning rate at {@code step} of {@code totalSteps}, as a fraction of the peak: a linear
-     * ramp from 1/w to 1 over the first w = warmupFraction × totalSteps steps, then a linear decay
-     * to zero at the end of the run.
+     * The learning rate at {@code step} of {@code totalSteps}, as a fraction of the peak. The linear
+     * schedule: a ramp from 1/w to 1 over the first w = warmupFraction × totalSteps steps, then a
+     * linear decay to zero at the end of the run. The slanted triangular one: see {@link Recipe}.
      */
     public double learningRateScale(int step, int totalSteps) {
+        if (recipe.schedule() == Recipe.Schedule.SLANTED_TRIANGULAR) {
+            return Recipe.slantedTriangular(step, totalSteps);
+        }
         int warmup = (int) Math.round(warmupFraction * totalSteps);
         if (step < warmup) {
             return (step + 1.0) / warmup;
@@ -77,15 +89,25 @@ public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLe
         return 1.0 - (double) (step - warmup) / (totalSteps - warmup);
     }
 
+    /** Whether the body is unfrozen block by block, from the top ({@code --mode unfreeze}, or a recipe with unfreezing). */
+    public boolean unfreezesGradually() {
+        return mode == Mode.UNFREEZE || (mode == Mode.FULL && recipe.gradualUnfreezing());
+    }
+
     /** Where the trainable suffix of the body starts in this epoch: all of it, none, or the top blocks. */
     public long trainableFrom(Gpt body, int epoch) {
         long size = body.parameters().count();
-        int layers = body.config().layers();
         return switch (mode) {
-            case FULL -> 0;
+            case FULL -> unfreezesGradually() ? unfrozenFrom(body, epoch) : 0;
             case HEAD -> size;
-            case UNFREEZE -> epoch > layers ? 0 : body.parameters().offsetOf("block." + (layers - epoch) + ".");
+            case UNFREEZE -> unfrozenFrom(body, epoch);
         };
+    }
+
+    /** Gradual unfreezing: the top block in the first epoch, one more each epoch, the embeddings last. */
+    private static long unfrozenFrom(Gpt body, int epoch) {
+        int layers = body.config().layers();
+        return epoch > layers ? 0 : body.parameters().offsetOf("block." + (layers - epoch) + ".");
     }
 
     public static FineTuneConfig of(Mode mode, int epochs, double lr, int labels, long seed) {

@@ -70,7 +70,7 @@ public final class FineTuner {
         List<Example> train = Task.stratifiedSubset(task.train(), config.labelBudget(), config.seed());
         List<int[]> x = train.stream().map(e -> classifier.encode(tokenizer, e.text())).toList();
         int[] y = train.stream().mapToInt(e -> task.labelIndex(e.label())).toArray();
-        AdamW bodyOptimizer = optimizer(body.parameters(), config.weightDecay()), headOptimizer = optimizer(head, config.weightDecay());
+        Optimizers optimizers = new Optimizers(classifier, config);
         SplittableRandom random = new SplittableRandom(config.seed());
         Nd4j.getRandom().setSeed(config.seed()); // dropout masks
         int stepsPerEpoch = (x.size() + config.batchSize() - 1) / config.batchSize(), totalSteps = stepsPerEpoch * config.epochs();
@@ -91,13 +91,7 @@ public final class FineTuner {
                 head.grads().assign(0);
                 Classifier.Batch batch = Batches.select(batches.get(inEpoch), x, y, tokenizer, context);
                 lossSum += classifier.forward(batch, true, true, trainBody).loss();
-                double decay = config.learningRateScale(step, totalSteps); // warm-up, then linear decay to zero
-                AdamW.Part headPart = new AdamW.Part(headOptimizer, config.headLearningRate() * decay);
-                if (trainBody) {
-                    AdamW.clipAndStep(GRAD_CLIP, headPart, new AdamW.Part(bodyOptimizer, config.bodyLearningRate() * decay, trainFrom));
-                } else {
-                    AdamW.clipAndStep(GRAD_CLIP, headPart);
-                }
+                optimizers.step(config.learningRateScale(step, totalSteps), trainFrom);
                 seconds += (System.nanoTime() - start) / 1e9;
                 step++;
                 inEpoch++;
@@ -116,8 +110,63 @@ public final class FineTuner {
         return new Result(classifier, best.metrics, best.epoch, seconds, List.copyOf(curve), train.size());
     }
 
-    private static AdamW optimizer(Parameters p, double weightDecay) {
-        return new AdamW(p.values(), p.grads(), p.decayMask(), 0, p.count(), 0.9, 0.99, weightDecay);
+    /**
+     * The body's peak rate per part. One rate for all of it, as one part; or, with ULMFiT's
+     * discriminative rates, block by block. Unfreezing gradually also splits the body block by block,
+     * each part with its own optimiser, so a part that starts training late starts its Adam moments
+     * and their bias correction at its own first step.
+     */
+    public record BodyRate(String name, long from, long to, double learningRate) {}
+
+    public static List<BodyRate> bodyRates(Gpt body, FineTuneConfig config) {
+        Parameters p = body.parameters();
+        boolean discriminative = config.recipe().bodyRates() == Recipe.BodyRates.DISCRIMINATIVE;
+        if (!discriminative && !config.unfreezesGradually()) {
+            return List.of(new BodyRate("body", 0, p.count(), config.bodyLearningRate()));
+        }
+        int layers = body.config().layers();
+        List<BodyRate> rates = new ArrayList<>();
+        rates.add(new BodyRate("embedding", 0, p.offsetOf("block.0."),
+                discriminative ? config.headLearningRate() / Math.pow(Recipe.LAYER_FACTOR, layers) : config.bodyLearningRate()));
+        for (int b = 0; b < layers; b++) {
+            long to = b + 1 < layers ? p.offsetOf("block." + (b + 1) + ".") : p.count(); // the final norm goes with the top block
+            rates.add(new BodyRate("block." + b, p.offsetOf("block." + b + "."), to,
+                    discriminative ? config.headLearningRate() / Math.pow(Recipe.LAYER_FACTOR, layers - 1 - b) : config.bodyLearningRate()));
+        }
+        return rates;
+    }
+
+    /** The head's optimiser and one per part of the body, each with its peak learning rate. */
+    static final class Optimizers {
+        private record Part(AdamW optimizer, long from, long to, double peak) {}
+
+        private final Part head;
+        private final List<Part> body;
+
+        Optimizers(Classifier classifier, FineTuneConfig config) {
+            Parameters h = classifier.head(), b = classifier.body().parameters();
+            head = new Part(adamW(h, 0, h.count(), config.weightDecay()), 0, h.count(), config.headLearningRate());
+            body = bodyRates(classifier.body(), config).stream()
+                    .map(r -> new Part(adamW(b, r.from(), r.to(), config.weightDecay()), r.from(), r.to(), r.learningRate())).toList();
+        }
+
+        /**
+         * One step at {@code scale} × each part's peak rate, the gradients clipped jointly. Body
+         * parameters before {@code trainFrom} are frozen: they count neither in the norm nor in the update.
+         */
+        void step(double scale, long trainFrom) {
+            List<AdamW.Part> parts = new ArrayList<>(List.of(new AdamW.Part(head.optimizer, head.peak * scale)));
+            for (Part p : body) {
+                if (p.to > trainFrom) {
+                    parts.add(new AdamW.Part(p.optimizer, p.peak * scale, Math.max(0, trainFrom - p.from)));
+                }
+            }
+            AdamW.clipAndStep(GRAD_CLIP, parts.toArray(AdamW.Part[]::new));
+        }
+
+        private static AdamW adamW(Parameters p, long from, long to, double weightDecay) {
+            return new AdamW(p.values(), p.grads(), p.decayMask(), from, to, 0.9, 0.99, weightDecay);
+        }
     }
 
     /** The best validation so far, and a copy of the weights that scored it (early stopping without stopping). */

@@ -73,6 +73,34 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * The learning-rate range test: the smoothed training loss against the head's learning rate on
+     * a log axis, with the loss of guessing uniformly among the labels (ln K, chance) and the suggested rate.
+     */
+    public static XYChart learningRateRange(tinyfm.finetuning.LearningRateFinder.Result result, String task, int labels) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Learning-rate range test: " + task)
+                .xAxisTitle("head learning rate (log scale)").yAxisTitle("training loss (smoothed, nats)").build();
+        style(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setXAxisLogarithmic(true);
+        List<Double> x = result.points().stream().map(tinyfm.finetuning.LearningRateFinder.Point::learningRate).toList();
+        List<Double> y = result.points().stream().map(tinyfm.finetuning.LearningRateFinder.Point::smoothedLoss).toList();
+        chart.addSeries("smoothed loss", x, y).setMarker(SeriesMarkers.NONE);
+        double lo = x.get(0), hi = x.get(x.size() - 1), guess = Math.log(labels);
+        var c = chart.addSeries(String.format(java.util.Locale.ROOT, "%s: guessing among %d labels (ln %d = %.2f)", CHANCE, labels, labels, guess),
+                List.of(lo, hi), List.of(guess, guess));
+        c.setMarker(SeriesMarkers.NONE);
+        c.setLineStyle(SeriesLines.DASH_DASH);
+        c.setLineColor(java.awt.Color.GRAY);
+        double top = y.stream().mapToDouble(Double::doubleValue).max().orElse(guess), bottom = y.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        var s = chart.addSeries(String.format(java.util.Locale.ROOT, "suggested: %.1e (a tenth of the lowest loss's %.1e)", result.suggested(), result.lowestAt()),
+                List.of(result.suggested(), result.suggested()), List.of(Math.min(bottom, guess), Math.max(top, guess)));
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(new java.awt.Color(170, 0, 0));
+        return chart;
+    }
+
     private static final int CURVE_POINTS = 60;
 
     private static void level(XYChart chart, String name, double end, double value, java.awt.Color colour) {

@@ -239,8 +239,17 @@ public final class Report {
             sb.append(time);
         }
         sb.append("\n## How this was measured\n\n");
-        sb.append("- The from-scratch model is the **identical architecture with the same tokenizer** (the base's), the same data, optimiser, schedule ")
-                .append("and number of epochs; the only difference is that its weights start random instead of pretrained.\n");
+        tinyfm.comparison.Comparison.Plan plan = ctx.plan();
+        if (plan.recipe().equals(tinyfm.finetuning.Recipe.PLAIN) && plan.learningRate() == tinyfm.finetuning.FineTuneConfig.DEFAULT_HEAD_LR) {
+            sb.append("- The from-scratch model is the **identical architecture with the same tokenizer** (the base's), the same data, optimiser, schedule ")
+                    .append("and number of epochs; the only difference is that its weights start random instead of pretrained.\n");
+        } else {
+            sb.append("- The from-scratch model is the **identical architecture with the same tokenizer** (the base's), the same data and number ")
+                    .append("of epochs; its weights start random instead of pretrained.\n");
+            sb.append(String.format(Locale.ROOT, "- **The full fine-tune alone** used %s, at a head learning rate of %s; every other arm, "
+                    + "from scratch included, used one body rate and a linear decay at %s.%n", plan.recipe().describe(), plan.learningRate(),
+                    tinyfm.finetuning.FineTuneConfig.DEFAULT_HEAD_LR));
+        }
         sb.append(String.format(Locale.ROOT, "- Every neural run trains for at least %d epochs, and with few labels for as many as it takes to see %d examples; "
                 + "the best epoch by validation accuracy is kept.%n", ctx.plan().epochs(), ctx.plan().minExamplesSeen()));
         sb.append("- Texts longer than the context window are truncated to their beginning. Times are training seconds on this machine, ")

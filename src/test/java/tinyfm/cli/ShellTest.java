@@ -70,6 +70,9 @@ class ShellTest {
         assertEquals(32, shape.get("embedding_width").getAsInt());
         assertEquals(shape.get("parameters").getAsLong(), inspected.getAsJsonObject("parameters").get("total").getAsLong());
         assertTrue(inspected.getAsJsonObject("provenance").has("corpus_sha256"), i.out());
+        tinyfm.base.ModelFile loaded = tinyfm.base.ModelFile.load(base);
+        assertEquals(loaded.config().trainingFlopsPerToken() * inspected.getAsJsonObject("provenance").get("tokens_seen").getAsDouble(),
+                inspected.get("training_flops").getAsDouble(), 1e-6, "the compute pretraining spent, as the ladder counts it");
 
         HelpTest.Process c = HelpTest.tinyfmWithInput("The cat sat. It was red.\nA dog ran. It was blue.\n", "classify", "--model", model.toString(), "--json");
         assertEquals(0, c.code(), c.err());

@@ -58,6 +58,46 @@ class ComparisonTest {
         assertTrue(report.contains("identical architecture with the same tokenizer"));
     }
 
+    @Test
+    void aRecipeChangesTheFullFineTuneOnlyAndTheRangeTestSuggestsARate() throws Exception {
+        String corpus = dir.resolve("corpus.txt").toString();
+        Files.writeString(Path.of(corpus), TestData.corpusText(2000, 3) + " It was red. It was blue.");
+        Path base = dir.resolve("tiny.tfm");
+        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "20", "--vocab", "300", "--out", base.toString()).code());
+        Path task = TestData.task(dir, "colours", List.of("red", "blue"), 12);
+        java.util.Map<String, List<Double>> accuracy = new java.util.HashMap<>();
+        for (String recipe : List.of("plain", "ulmfit")) {
+            Path out = dir.resolve(recipe);
+            CliTest.Run r = CliTest.run("compare", "--base", base.toString(), "--tasks", task.toString(), "--labels", "8", "--seeds", "2",
+                    "--epochs", "2", "--methods", "full,scratch", "--recipe", recipe, "--lr", "5e-3", "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            var runs = com.google.gson.JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject().getAsJsonArray("runs");
+            for (var run : runs) {
+                var o = run.getAsJsonObject();
+                accuracy.computeIfAbsent(recipe + " " + o.get("method").getAsString(), k -> new java.util.ArrayList<>())
+                        .add(o.get("testAccuracy").getAsDouble());
+            }
+            String report = Files.readString(out.resolve("report.md"));
+            assertEquals(recipe.equals("ulmfit"), report.contains("**The full fine-tune alone** used discriminative learning rates"), report);
+        }
+        assertEquals(accuracy.get("plain SCRATCH"), accuracy.get("ulmfit SCRATCH"), "the from-scratch reference does not move with the recipe");
+        assertEquals(2, accuracy.get("ulmfit PRETRAINED_FULL").size());
+
+        CliTest.Run bad = CliTest.run("compare", "--base", base.toString(), "--tasks", task.toString(), "--recipe", "fast", "--out", dir.resolve("x").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--recipe takes plain, ulmfit"), bad.err());
+
+        Path found = dir.resolve("lr");
+        CliTest.Run lr = CliTest.run("lr-find", "--base", base.toString(), "--task", task.toString(), "--labels", "all", "--steps", "40",
+                "--from", "1e-5", "--to", "10", "--out", found.toString());
+        assertEquals(0, lr.code(), lr.err());
+        assertTrue(lr.out().contains("Suggested: --lr "), lr.out());
+        assertTrue(Files.readAllLines(found.resolve("lr-find-colours.csv")).size() > 5);
+        byte[] png = Files.readAllBytes(found.resolve("lr-find-colours.png"));
+        assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(Files.readString(found.resolve("lr-find-colours.svg")).contains("<svg"));
+    }
+
     private static Run run(Method m, double val, List<FineTuner.Point> curve) {
         return new Run("t", "all", 10, 1, m, 2, val, val, val, 1, curve);
     }
