@@ -52,6 +52,9 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite an existing file at --out.")
     boolean force;
 
+    @Option(names = "--resume", description = "Continue from <out>.ckpt with the same options (checkpoints are written as it runs; Ctrl-C writes one).")
+    boolean resume;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,7 +63,11 @@ final class AdaptCommand implements Callable<Integer> {
         UsageError.check(steps >= 1, "--steps must be at least 1, got " + steps);
         UsageError.check(lr > 0 && lr < 1, "--lr must be in (0, 1), got " + lr);
         UsageError.check(batch >= 1, "--batch must be at least 1, got " + batch);
-        Outputs.ensureWritable(out, force);
+        Outputs.ensureWritable(out, force || resume);
+        Path checkpoint = Path.of(out + ".ckpt");
+        if (resume && !java.nio.file.Files.exists(checkpoint)) {
+            throw new tinyfm.util.UserError(checkpoint + ": no checkpoint to resume from; run without --resume to start afresh");
+        }
         try (OutputLock lock = OutputLock.acquire(out)) {
             return adapt(spec.commandLine().getOut(), spec.commandLine().getErr());
         }
@@ -74,11 +81,24 @@ final class AdaptCommand implements Callable<Integer> {
         stderr.printf("Parent %s; text %s: %.2f MB%n", base, corpus.name(), corpus.utf8Bytes() / 1e6);
         TrainingConfig training = TrainingConfig.defaults(batch, steps, lr, seed);
         PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(stderr, steps);
-        Pretrainer.Result result = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, null, progress)
-                .continueFrom(parent, tinyfm.util.Sha256.ofFile(base))
-                .run();
-        progress.done();
+        Path checkpoint = Path.of(out + ".ckpt");
+        Pretrainer.Result result;
+        try (CleanStop stop = new CleanStop()) {
+            result = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, checkpoint, progress)
+                    .continueFrom(parent, tinyfm.util.Sha256.ofFile(base))
+                    .run(resume, null, stop.flag());
+            progress.done();
+            if (stop.requested()) {
+                stderr.printf("Interrupted at step %d; checkpoint saved to %s. Continue with the same command plus --resume.%n", result.steps(), checkpoint);
+                return 130;
+            }
+        }
         result.base().save(out);
+        try {
+            java.nio.file.Files.deleteIfExists(checkpoint); // the adapted base holds everything
+        } catch (java.io.IOException e) {
+            stderr.println("Note: could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
+        }
         Pretrainer.Point first = result.curve().get(0), last = result.curve().get(result.curve().size() - 1);
         stdout.printf("Saved the adapted base to %s.%nValidation on the new text: %.3f bits per byte before adapting, %.3f after %d steps.%n",
                 out, first.validationBitsPerByte(), last.validationBitsPerByte(), result.steps());

@@ -5,9 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +18,6 @@ import tinyfm.tokenizer.Tokenizer;
 import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.Home;
 import tinyfm.util.OutputLock;
-import tinyfm.util.ShutdownHooks;
 import tinyfm.util.UsageError;
 import tinyfm.util.UserError;
 
@@ -172,26 +168,16 @@ final class PretrainCommand implements Callable<Integer> {
         stderr.printf("Model: GPT with %d blocks, %d heads, width %d, context %d tokens: %,d parameters%n",
                 model.layers(), model.heads(), model.embedDim(), model.contextLength(), model.parameterCount());
 
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = ShutdownHooks.add(() -> {
-            stop.set(true);
-            try {
-                finished.await(120, TimeUnit.SECONDS); // let the loop write its checkpoint
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        try {
+        try (CleanStop stop = new CleanStop()) {
             PretrainProgress progress = new PretrainProgress(stderr, training.steps());
             Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress);
             if (!probeTasks.isEmpty()) {
                 trainer.withProbes(new ReadingProbes(probeTasks.stream().map(Task::load).toList(), probeLabels, probeSeeds));
             }
             Instant deadline = minutes == null ? null : Instant.now().plusMillis((long) (minutes * 60_000));
-            Pretrainer.Result result = trainer.run(resume, deadline, stop);
+            Pretrainer.Result result = trainer.run(resume, deadline, stop.flag());
             progress.done();
-            if (stop.get()) {
+            if (stop.requested()) {
                 stderr.printf("Interrupted at step %d; checkpoint saved to %s. Continue with the same command plus --resume.%n", result.steps(), checkpoint);
                 return 130;
             }
@@ -210,9 +196,6 @@ final class PretrainCommand implements Callable<Integer> {
             stdout.printf("Validation loss %.3f nats/token = %.3f bits per byte%n", last.validationLoss(), last.validationBitsPerByte());
             stderr.println("Next, prompt the base: ./tinyfm generate --base " + base + " --prompt \"The king\"");
             return 0;
-        } finally {
-            finished.countDown();
-            ShutdownHooks.remove(hook);
         }
     }
 

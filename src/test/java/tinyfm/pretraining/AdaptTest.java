@@ -1,6 +1,7 @@
 package tinyfm.pretraining;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,5 +56,46 @@ class AdaptTest {
         assertEquals(1, CliTest.run("adapt", "--base", child.toString(), "--task", task.toString(), "--out", child.toString()).code(),
                 "refuses to overwrite without --force");
         assertTrue(Files.exists(child));
+    }
+
+    @Test
+    void anInterruptedAdaptationResumesExactlyLikeAnUninterruptedOne() throws Exception {
+        Path corpus = TestData.corpus(dir, 1500), more = dir.resolve("more.txt");
+        Files.writeString(more, TestData.corpusText(800, 7));
+        Path parent = dir.resolve("parent.tfm");
+        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--steps", "20", "--vocab", "300",
+                "--out", parent.toString()).code());
+        Path straight = dir.resolve("straight.tfm"), resumed = dir.resolve("resumed.tfm");
+        String[] options = {"adapt", "--base", parent.toString(), "--corpus", more.toString(), "--steps", "30", "--batch", "4"};
+        CliTest.Run s = CliTest.run(concat(options, "--out", straight.toString()));
+        assertEquals(0, s.code(), s.err());
+
+        CliTest.Run none = CliTest.run(concat(options, "--out", resumed.toString(), "--resume"));
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains("no checkpoint to resume from"), none.err());
+
+        // the same run, stopped at step 13 as Ctrl-C stops it: the loop writes its checkpoint and returns
+        ModelFile p = ModelFile.load(parent);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Pretrainer.Listener stopper = new Pretrainer.Listener() {
+            @Override
+            public void stepped(int step, double loss, double lr, double tps) {
+                stop.set(step == 13);
+            }
+        };
+        Pretrainer.Result first = new Pretrainer(tinyfm.data.Corpus.load(more.toString()), p.tokenizer(), p.config(),
+                TrainingConfig.defaults(4, 30, 5e-4, 1337), Path.of(resumed + ".ckpt"), stopper)
+                .continueFrom(p, Sha256.ofFile(parent)).run(false, null, stop);
+        assertEquals(13, first.steps());
+        assertTrue(Files.exists(Path.of(resumed + ".ckpt")));
+
+        CliTest.Run r = CliTest.run(concat(options, "--out", resumed.toString(), "--resume"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(ModelFile.load(straight).weights(), ModelFile.load(resumed).weights(), "resumed = uninterrupted, weight for weight");
+        assertFalse(Files.exists(Path.of(resumed + ".ckpt")), "a finished run leaves no checkpoint");
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(head), java.util.Arrays.stream(tail)).toArray(String[]::new);
     }
 }
