@@ -41,7 +41,21 @@ public final class Provenance {
             seconds += pp.getAsJsonObject("parent").get("train_seconds").getAsDouble();
         }
         from.addProperty("train_seconds", seconds);
+        if (pp.has("tokens_seen")) {
+            from.addProperty("total_tokens_seen", tokensRead(pp));
+        }
         return from;
+    }
+
+    /** Every token a base was trained on: its own run's and, for an adapted base, all its ancestors'. */
+    public static long tokensRead(JsonObject provenance) {
+        long tokens = provenance.has("tokens_seen") ? provenance.get("tokens_seen").getAsLong() : 0;
+        if (provenance.has("parent")) {
+            JsonObject parent = provenance.getAsJsonObject("parent");
+            tokens += parent.has("total_tokens_seen") ? parent.get("total_tokens_seen").getAsLong()
+                    : parent.has("tokens_seen") ? parent.get("tokens_seen").getAsLong() : 0;
+        }
+        return tokens;
     }
 
     /** The corpus a base read: its name, content hash, document count, and each file with the sha256 that sha256sum prints. */

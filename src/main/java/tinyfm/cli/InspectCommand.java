@@ -26,10 +26,14 @@ final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The compute a base's pretraining spent, the count the scale ladder uses: FLOPs per token × tokens seen. */
+    /**
+     * The compute a base's pretraining spent, the count the scale ladder uses: FLOPs per token ×
+     * tokens read, an adapted base's ancestors' tokens included.
+     */
     static java.util.Optional<Double> trainingFlops(ModelFile m) {
         JsonElement tokens = m.provenance().get("tokens_seen");
-        return tokens == null ? java.util.Optional.empty() : java.util.Optional.of(m.config().trainingFlopsPerToken() * tokens.getAsDouble());
+        return tokens == null ? java.util.Optional.empty()
+                : java.util.Optional.of(m.config().trainingFlopsPerToken() * tinyfm.base.Provenance.tokensRead(m.provenance()));
     }
 
     @Override
@@ -75,7 +79,7 @@ final class InspectCommand implements Callable<Integer> {
                 out.printf("  %-32s %s%n", e.getKey(), e.getValue().isJsonPrimitive() ? e.getValue().getAsString() : e.getValue());
             }
         }
-        trainingFlops(m).ifPresent(f -> out.printf("  %-32s %.3g (%s FLOPs per token, 6 per parameter plus attention, × tokens seen)%n",
+        trainingFlops(m).ifPresent(f -> out.printf("  %-32s %.3g (%s FLOPs per token, 6 per parameter plus attention, × tokens read, a parent base's included)%n",
                 "training_flops", f, String.format("%,.0f", m.config().trainingFlopsPerToken())));
         out.println();
         out.println("Parameters");

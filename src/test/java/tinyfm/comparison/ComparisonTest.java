@@ -19,12 +19,18 @@ class ComparisonTest {
     @TempDir
     Path dir;
 
+    /** A tiny base pretrained for 20 steps on text that mentions the colours task's labels. */
+    private Path tinyBase() throws Exception {
+        Path corpus = dir.resolve("corpus.txt"), base = dir.resolve("tiny.tfm");
+        Files.writeString(corpus, TestData.corpusText(2000, 3) + " It was red. It was blue.");
+        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--steps", "20", "--vocab", "300",
+                "--out", base.toString()).code());
+        return base;
+    }
+
     @Test
     void compareOnATinyGridWritesEveryFileAndValidCharts() throws Exception {
-        String corpus = dir.resolve("corpus.txt").toString();
-        Files.writeString(Path.of(corpus), TestData.corpusText(2000, 3) + " It was red. It was blue.");
-        Path base = dir.resolve("tiny.tfm");
-        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "20", "--vocab", "300", "--out", base.toString()).code());
+        Path base = tinyBase();
         assertTrue(!Files.exists(Path.of(base + ".ckpt")), "a finished run leaves no checkpoint behind");
         Path task = TestData.task(dir, "colours", List.of("red", "blue"), 12);
         Path out = dir.resolve("results");
@@ -60,10 +66,7 @@ class ComparisonTest {
 
     @Test
     void aRecipeChangesTheFullFineTuneOnlyAndTheRangeTestSuggestsARate() throws Exception {
-        String corpus = dir.resolve("corpus.txt").toString();
-        Files.writeString(Path.of(corpus), TestData.corpusText(2000, 3) + " It was red. It was blue.");
-        Path base = dir.resolve("tiny.tfm");
-        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus, "--preset", "tiny", "--steps", "20", "--vocab", "300", "--out", base.toString()).code());
+        Path base = tinyBase();
         Path task = TestData.task(dir, "colours", List.of("red", "blue"), 12);
         java.util.Map<String, List<Double>> accuracy = new java.util.HashMap<>();
         for (String recipe : List.of("plain", "ulmfit")) {

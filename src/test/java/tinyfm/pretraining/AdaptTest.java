@@ -45,6 +45,9 @@ class AdaptTest {
         assertTrue(c.provenance().get("corpus").getAsString().contains("colours"), "names the text it adapted on");
         assertEquals(p.config(), c.config());
         assertNotEquals(p.weights(), c.weights());
+        assertEquals(p.provenance().get("tokens_seen").getAsLong() + c.provenance().get("tokens_seen").getAsLong(),
+                tinyfm.base.Provenance.tokensRead(c.provenance()), "an adapted base has read its parent's tokens too");
+        assertEquals(p.provenance().get("tokens_seen").getAsLong(), from.get("total_tokens_seen").getAsLong());
 
         // the curve starts at the parent's score on the new text, and adapting lowers it
         var curve = c.provenance().getAsJsonArray("curve");
