@@ -103,10 +103,11 @@ public final class Lesson {
      * {@code task}, the head's rate from 1e-6 to 1 over 100 steps (smoke: 20), the body's parts following as {@code recipe} sets them.
      */
     public static LearningRateFinder.Result findLearningRate(Task task, Recipe recipe, int labels, long seed) {
-        Classifier classifier = new Classifier(Bases.languageModel(base(), basePath()), task.labels().size());
+        ModelFile base = base(); // read once: the body and the tokenizer both come from it
+        Classifier classifier = new Classifier(Bases.languageModel(base, basePath()), task.labels().size());
         classifier.head().initialize(seed);
         FineTuneConfig config = FineTuneConfig.of(FineTuneConfig.Mode.FULL, 1, FineTuneConfig.DEFAULT_HEAD_LR, labels, seed).with(recipe);
-        return LearningRateFinder.run(classifier, base().tokenizer(), task, config, 1e-6, 1, budget(100, 20));
+        return LearningRateFinder.run(classifier, base.tokenizer(), task, config, 1e-6, 1, budget(100, 20));
     }
 
     /** As above, with the lesson's seed, for as many epochs as {@code compare} gives this many labels (at least 640 examples seen). */
