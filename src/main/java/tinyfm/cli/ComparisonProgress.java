@@ -36,6 +36,7 @@ final class ComparisonProgress implements Comparison.Listener {
 
     @Override
     public void resumed(int done, int totalRuns) {
+        bar.countFrom(done);
         bar.update(done, totalRuns, done + "/" + totalRuns + " " + unit, true);
     }
 

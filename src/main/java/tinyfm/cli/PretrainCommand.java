@@ -274,6 +274,7 @@ final class PretrainCommand implements Callable<Integer> {
         public void started(int fromStep, int totalSteps, int tokensPerStep, boolean resumed) {
             if (resumed) {
                 bar.message("Resuming from step " + fromStep + " of " + totalSteps);
+                bar.countFrom(fromStep);
             }
         }
 

@@ -1,6 +1,7 @@
 package tinyfm.cli;
 
 import java.io.PrintWriter;
+import java.util.function.LongSupplier;
 
 /**
  * A one-line progress bar: redrawn in place on a terminal, printed as plain lines (at most every
@@ -13,7 +14,9 @@ final class ProgressLine {
     private final String label;
     private final boolean interactive;
     private final int width;
-    private final long startNanos = System.nanoTime();
+    private final LongSupplier clock;
+    private final long startNanos;
+    private long countedFrom; // work done before this process began (a resumed run): not part of the rate
     private long lastPrint;
     private int lastLength;
 
@@ -23,15 +26,26 @@ final class ProgressLine {
 
     /** A bar of at most {@code width - 1} columns: a line that filled the last column would wrap, and {@code \r} could not redraw it. */
     ProgressLine(PrintWriter out, String label, boolean interactive, int width) {
+        this(out, label, interactive, width, System::nanoTime);
+    }
+
+    ProgressLine(PrintWriter out, String label, boolean interactive, int width, LongSupplier clock) {
         this.out = out;
         this.label = label;
         this.interactive = interactive;
         this.width = width;
+        this.clock = clock;
+        this.startNanos = clock.getAsLong();
+    }
+
+    /** Work already done when this bar starts (a resumed run): the time left is estimated from the work done since. */
+    void countFrom(long done) {
+        countedFrom = done;
     }
 
     /** Updates the bar; {@code force} prints even a non-interactive line right away. */
     void update(long done, long total, String details, boolean force) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (!force && now - lastPrint < (interactive ? 200_000_000L : 10_000_000_000L)) {
             return;
         }
@@ -40,7 +54,9 @@ final class ProgressLine {
         int filled = (int) Math.round(fraction * WIDTH);
         double elapsed = (now - startNanos) / 1e9;
         // an estimate from the first seconds is mostly start-up cost: wait for a fair sample of the work
-        String eta = done == 0 || (elapsed < ETA_AFTER_SECONDS && done < total) ? "estimating" : duration(elapsed / done * (total - done));
+        long doneHere = done - countedFrom;
+        String eta = done >= total ? duration(0)
+                : doneHere <= 0 || elapsed < ETA_AFTER_SECONDS ? "estimating" : duration(elapsed / doneHere * (total - done));
         // the details last: on a narrow terminal they are what is cut, not the time left
         String line = String.format("%s [%s%s] %3.0f%% %s elapsed, ETA %s | %s", label, "#".repeat(filled), "-".repeat(WIDTH - filled),
                 fraction * 100, duration(elapsed), eta, details);

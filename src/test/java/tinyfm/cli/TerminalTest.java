@@ -35,6 +35,17 @@ class TerminalTest {
     }
 
     @Test
+    void theTimeLeftOfAResumedRunComesFromTheWorkDoneSinceItResumed() {
+        long[] now = {0};
+        StringWriter out = new StringWriter();
+        ProgressLine bar = new ProgressLine(new PrintWriter(out), "pretrain", false, 200, () -> now[0]);
+        bar.countFrom(600); // resumed at step 600 of 1,000
+        now[0] = 100_000_000_000L; // 100 s later, 100 more steps: the 300 steps left take 300 s
+        bar.update(700, 1000, "", true);
+        assertTrue(out.toString().contains("ETA 5m00s"), out.toString());
+    }
+
+    @Test
     void controlCharactersInGeneratedTextAreEscaped() {
         assertEquals("red \\x1b[31mtext\\x1b[0m", Terminal.printable("red \u001b[31mtext\u001b[0m"));
         assertEquals("a\\x0db \\x07 \\x7f \\x9b", Terminal.printable("a\rb \u0007 \u007f \u009b"));
