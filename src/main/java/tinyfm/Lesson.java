@@ -23,7 +23,7 @@ import tinyfm.tokenizer.Tokenizers;
 import tinyfm.util.Home;
 
 /**
- * What the notebooks share, in the words of the lesson: the shipped base that chapters 3 to 5 adapt,
+ * What the notebooks share, in the words of the lesson: the base that chapters 3 to 5 adapt,
  * chapter 2's live pretraining, fine-tuning from a named start in a named mode, prompting, and the
  * committed grid of chapter 4. The smoke switch ({@code TINYFM_SMOKE=1}, set by CI) shrinks every
  * budget here, out of the students' sight, so that CI executes all notebooks in minutes.
@@ -60,9 +60,9 @@ public final class Lesson {
         return Home.dir().relativize(path.toAbsolutePath());
     }
 
-    /** The base chapters 3 to 5 adapt: the shipped one, pretrained on the broad corpus for longer than a lesson can wait. */
+    /** The base chapters 3 to 5 adapt: the default one, pretrained for far longer than a lesson can wait. */
     public static Path basePath() {
-        return Bases.shipped();
+        return Bases.defaultBase();
     }
 
     /** Chapter 2's pretraining run: a model of the given size on the broad corpus, for 500 steps. */
@@ -83,7 +83,15 @@ public final class Lesson {
     }
 
     /**
-     * Fine-tunes a fresh copy of the shipped base on {@code task} with {@code labels} labelled examples
+     * The first shipped base: chapter 2's model and corpus, pretrained the same way for 3,000 steps,
+     * so chapter 2's run can be set against it on the same validation text.
+     */
+    public static ModelFile firstBase() {
+        return ModelFile.load(Bases.first());
+    }
+
+    /**
+     * Fine-tunes a fresh copy of the base on {@code task} with {@code labels} labelled examples
      * (drawn with {@code seed}) for {@code epochs} epochs, starting from the base's weights or from random ones, and scores it on
      * the test split. Progress lines are printed. (Smoke: one epoch.)
      */
@@ -92,14 +100,14 @@ public final class Lesson {
         return FineTuner.fineTune(base(), basePath(), task, config, Classifier.DEFAULT_READOUT, start, System.out::println);
     }
 
-    /** A full fine-tune of the shipped base with ULMFiT's levers as {@code recipe} sets them, the head at learning rate {@code lr}. */
+    /** A full fine-tune of the base with ULMFiT's levers as {@code recipe} sets them, the head at learning rate {@code lr}. */
     public static FineTuner.Trained fineTune(Task task, Recipe recipe, double lr, int labels, int epochs, long seed) {
         FineTuneConfig config = FineTuneConfig.of(FineTuneConfig.Mode.FULL, budget(epochs, 1), lr, labels, seed).with(recipe);
         return FineTuner.fineTune(base(), basePath(), task, config, Classifier.DEFAULT_READOUT, FineTuner.Start.PRETRAINED_BASE, System.out::println);
     }
 
     /**
-     * The learning-rate range test on a fresh copy of the shipped base: {@code labels} examples of
+     * The learning-rate range test on a fresh copy of the base: {@code labels} examples of
      * {@code task}, the head's rate from 1e-6 to 1 over 100 steps (smoke: 20), the body's parts following as {@code recipe} sets them.
      */
     public static LearningRateFinder.Result findLearningRate(Task task, Recipe recipe, int labels, long seed) {
@@ -119,9 +127,9 @@ public final class Lesson {
     public static final List<Comparison.Method> COMPARED = List.of(Comparison.Method.PRETRAINED_FULL, Comparison.Method.PROBE,
             Comparison.Method.SCRATCH, Comparison.Method.BAG_OF_WORDS);
 
-    /** Where the committed 5-seed grid lives: made by {@code tinyfm compare}, read by chapter 4. */
+    /** Where the committed 5-seed grid of the default base lives: made by {@code tinyfm compare}, read by chapter 4. */
     public static Path gridResults() {
-        return Home.dir().resolve("docs").resolve("results").resolve("grid");
+        return Home.dir().resolve("docs").resolve("results").resolve("grid-6x160-broad-xl");
     }
 
     /** The committed grid: its context (base, machine, chance per task) and every run. */
@@ -130,7 +138,7 @@ public final class Lesson {
     }
 
     /**
-     * Transfer, measured live on the shipped base: fine-tuned, probe, from scratch and bag-of-words for
+     * Transfer, measured live on the base: fine-tuned, probe, from scratch and bag-of-words for
      * every task, label budget and seed, one printed line per trained model. In smoke mode: the first
      * budget only, one seed, one epoch.
      */
@@ -172,7 +180,7 @@ public final class Lesson {
     }
 
     /**
-     * Prompted classification with the shipped base, no training: test accuracy on a bundled task with
+     * Prompted classification with the base, no training: test accuracy on a bundled task with
      * {@code shots} labelled examples in the prompt (smoke: the first 40 test texts).
      */
     public static tinyfm.finetuning.Metrics prompted(String task, int shots, Prompts.Calibration calibration) {

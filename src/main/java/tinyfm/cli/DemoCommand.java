@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A first look: 20 s of live pretraining, 32 labels, 2 seeds.")
     boolean quick;
 
-    @Option(names = "--base", description = "Fine-tune this base instead of the shipped one (" + Bases.SHIPPED + ").")
+    @Option(names = "--base", description = "Fine-tune this base instead of the default one (" + Bases.DEFAULT + ").")
     Path baseOption;
 
     @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")
@@ -80,9 +80,9 @@ final class DemoCommand implements Callable<Integer> {
         progressOut = spec.commandLine().getErr();
         long start = System.nanoTime();
         Budget budget = quick ? QUICK : FULL;
-        Path basePath = baseOption != null ? baseOption : Bases.shipped();
+        Path basePath = baseOption != null ? baseOption : Bases.defaultBase();
         if (!Files.exists(basePath)) {
-            throw new UserError(basePath + ": base not found" + (baseOption == null ? "; run datasets/prepare-base to make it" : ""));
+            throw new UserError(basePath + ": base not found" + (baseOption == null ? "; datasets/README.md gives the command that rebuilds it" : ""));
         }
         ModelFile base = ModelFile.load(basePath, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Path results = Home.dir().resolve("results").resolve(budget.name());
@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
                 budget.pretrainSeconds(), corpus.utf8Bytes() / 1e6));
         o.println("   of unlabelled text (books, movie reviews, American English of 1961, e-mail). The text is its own label.");
         o.println("   Watch the loss fall. In the samples, \" / \" marks a line break and <|endoftext|> the end of a document.");
-        livePretraining(corpus, tokenizer, budget);
+        livePretraining(corpus, tokenizer, budget, base.config());
 
         step(3, "The foundation model: one file holds the weights, the tokenizer, the config and the provenance.");
         JsonObject p = base.provenance();
@@ -155,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void livePretraining(Corpus corpus, Tokenizer tokenizer, Budget budget) {
+    private void livePretraining(Corpus corpus, Tokenizer tokenizer, Budget budget, GptConfig baseConfig) {
         GptConfig config = GptConfig.SMALL.config(tokenizer.vocabSize());
         // the schedule is planned for more steps than the deadline allows: the live run shows the start of pretraining
         int plannedSteps = 2000;
@@ -168,7 +168,12 @@ final class DemoCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "   In %s it took %d steps and saw %,d tokens: validation %.2f → %.2f bits per byte.%n",
                 ProgressLine.duration(r.trainSeconds()), r.steps(), (long) r.steps() * training.batchSize() * config.contextLength(),
                 first.validationBitsPerByte(), last.validationBitsPerByte());
-        o.println("   A lesson cannot wait for more, so the rest of the demo uses a base that went through the same for longer.");
+        if (baseConfig.parameterCount() == config.parameterCount()) {
+            o.println("   A lesson cannot wait for more, so the rest of the demo uses the same model, pretrained for far longer.");
+        } else {
+            o.printf("   A lesson cannot wait for more, so the rest of the demo uses a %s model (%s),%n   pretrained for far longer.%n",
+                    baseConfig.parameterCount() > config.parameterCount() ? "larger" : "smaller", baseConfig.summary());
+        }
     }
 
     private List<Comparison.Run> compare(ModelFile base, Path basePath, Comparison.Plan plan) {

@@ -11,7 +11,7 @@ import tinyfm.report.Report;
 import tinyfm.util.UserError;
 
 @Command(name = "report", sortOptions = false, description = {
-        "Derive a comparison's tables and charts again from its results.json, or draw what a base knew as it read.",
+        "Derive a comparison's tables and charts again from its results.json, pair two comparisons seed by seed, or draw what a base knew as it read.",
         "Every number the README and notebook 4 cite for the grid comes from the committed results.json this way."})
 final class ReportCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
@@ -24,11 +24,16 @@ final class ReportCommand implements Callable<Integer> {
         @Option(names = "--reading", paramLabel = "BASE", description = "A base pretrained with --probe: draw its probes and loss against tokens read.")
         Path reading;
 
+        @Option(names = "--pair", arity = "2", paramLabel = "RESULTS", description = "Two comparisons of different bases on the same cells "
+                + "(folders that 'tinyfm compare' wrote, or their results.json files): the fine-tune's and the probe's test accuracy, "
+                + "A − B seed by seed, with a 95%% interval.")
+        List<Path> pair;
+
         @Option(names = "--scale", paramLabel = "DIR", description = "A folder that 'tinyfm scale' wrote: draw its charts again from ladder.json.")
         Path scale;
     }
 
-    @Option(names = "--out", description = "Where to write. Default: the --from folder; with --reading, the current folder.")
+    @Option(names = "--out", description = "Where to write. Default: the --from folder; with --reading, the current folder; with --pair, a markdown file (default: print only).")
     Path out;
 
     @CommandLine.Spec
@@ -38,6 +43,10 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (source.reading != null) {
             return reading(source.reading);
+        }
+        if (source.pair != null) {
+            tinyfm.util.UsageError.check(source.pair.size() == 2, "--pair takes two comparisons, A and B, once");
+            return pair(source.pair.get(0), source.pair.get(1));
         }
         if (source.scale != null) {
             Path dir = out != null ? out : source.scale;
@@ -58,6 +67,25 @@ final class ReportCommand implements Callable<Integer> {
         o.print(Report.summaryText(results.runs(), results.context()));
         o.printf("%nWrote %s: report.md, results.csv and %d charts (PNG and SVG), from %s.%n", dir, charts.size(), from.resolve(Report.RESULTS));
         return 0;
+    }
+
+    private int pair(Path a, Path b) {
+        String table = tinyfm.report.Pairing.markdown(a.toString(), Report.read(resultsFolder(a)), b.toString(), Report.read(resultsFolder(b)));
+        spec.commandLine().getOut().print(table);
+        if (out != null) {
+            if (Files.isDirectory(out)) {
+                throw new UserError(out + ": is a folder; with --pair, --out names the markdown file to write");
+            }
+            tinyfm.util.AtomicFiles.writeString(out, table);
+            spec.commandLine().getErr().printf("Wrote %s.%n", out);
+        }
+        return 0;
+    }
+
+    /** A comparison's folder, given the folder or its results.json. */
+    private static Path resultsFolder(Path p) {
+        return p.getFileName() != null && p.getFileName().toString().equals(Report.RESULTS) && !Files.isDirectory(p)
+                ? (p.getParent() != null ? p.getParent() : Path.of(".")) : p;
     }
 
     private int reading(Path base) throws java.io.IOException {

@@ -46,8 +46,8 @@ final class ScaleCommand implements Callable<Integer> {
         Outputs.ensureFolder(out);
         try (OutputLock lock = OutputLock.acquire(out.resolve("ladder.json"))) {
             Ladder.Plan plan = quick ? Ladder.Plan.quick(seed) : Ladder.Plan.full(seed);
-            ModelFile shipped = ModelFile.load(Bases.shipped()); // its tokenizer, so every rung reads the same tokens
-            Ladder ladder = new Ladder(c, shipped.tokenizer(), plan);
+            ModelFile first = ModelFile.load(Bases.first()); // its tokenizer, so every rung reads the same tokens as the committed ladder
+            Ladder ladder = new Ladder(c, first.tokenizer(), plan);
             stderr.printf("Scaling ladder: %d sizes × %d budgets on %s; each rung is pretrained, then fine-tuned on %s (%d labels, %d paired seeds) "
                     + "and prompted zero-shot on each.%n", plan.sizes().size(), plan.steps().size(), c.name(), String.join(" and ", plan.tasks()),
                     plan.labels(), plan.seeds());

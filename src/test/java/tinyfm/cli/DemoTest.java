@@ -23,6 +23,7 @@ class DemoTest {
             assertTrue(next > at, "step '" + step + "' missing or out of order:\n" + out);
             at = next;
         }
+        assertTrue(out.contains("pretrained for far longer"), "the live run hands over to the base, and says how they differ:\n" + out);
         assertTrue(out.contains("full − scratch (95% CI)"), out);
         assertTrue(out.contains("topic, 32 labels, test accuracy: the fine-tuned base"), out);
         assertTrue(out.contains("sentiment, 32 labels, test accuracy: the fine-tuned base"), "both bundled tasks:\n" + out);

@@ -1,0 +1,95 @@
+package tinyfm.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tinyfm.comparison.Comparison.Method;
+import tinyfm.comparison.Comparison.Run;
+import tinyfm.util.UserError;
+
+/**
+ * Two bases compared on the same cells, seed by seed. A seed draws the same labelled examples
+ * whatever the base, so for each task, label budget and seed the two fine-tunes (and the two probes)
+ * saw the same data, and their difference is about the bases, not the draw. Bag-of-words uses no
+ * base: where both comparisons ran it, its accuracy must agree seed by seed, which checks the pairing.
+ */
+public final class Pairing {
+    private Pairing() {}
+
+    /** The arms that use the base, in the table's order. */
+    static final List<Method> ARMS = List.of(Method.PRETRAINED_FULL, Method.PROBE);
+    private static final Map<Method, String> NAMES = Map.of(Method.PRETRAINED_FULL, "full fine-tune", Method.PROBE, "linear probe");
+
+    /** The markdown table of A − B, with its 95% Student-t interval, for every cell both comparisons hold. */
+    public static String markdown(String nameA, Report.Results a, String nameB, Report.Results b) {
+        int checked = checkSameDraws(nameA, a.runs(), nameB, b.runs());
+        Map<String, Double> byA = accuracies(a.runs()), byB = accuracies(b.runs());
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "A: `%s` (base `%s`)  %nB: `%s` (base `%s`)%n%n", nameA, fileName(a.context().base()),
+                nameB, fileName(b.context().base())));
+        sb.append(checked > 0
+                ? String.format(Locale.ROOT, "Bag-of-words, which uses no base, agrees seed by seed in all %d shared cells: each seed drew the same labelled examples for both.%n%n", checked)
+                : "The two comparisons share no bag-of-words arm, so that each seed drew the same examples for both is assumed, not checked.\n\n");
+        sb.append("| task | labels | method | A | B | A − B (95% CI) | seeds |\n|---|---:|---|---:|---:|---:|---:|\n");
+        int rows = 0;
+        for (String task : Summary.tasks(a.runs())) {
+            for (String labels : Summary.labelOrder(a.runs())) {
+                for (Method method : ARMS) {
+                    List<Integer> seeds = a.runs().stream().filter(r -> r.task().equals(task) && r.labels().equals(labels) && r.method() == method)
+                            .map(Run::seed).filter(s -> byB.containsKey(key(task, labels, method, s))).distinct().sorted().toList();
+                    if (seeds.isEmpty()) {
+                        continue;
+                    }
+                    List<Double> xa = seeds.stream().map(s -> byA.get(key(task, labels, method, s))).toList();
+                    List<Double> xb = seeds.stream().map(s -> byB.get(key(task, labels, method, s))).toList();
+                    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f%% | %.1f%% | %s | %d |%n", task, labels, NAMES.get(method),
+                            100 * Summary.Stat.of(xa).mean(), 100 * Summary.Stat.of(xb).mean(),
+                            Report.difference(Summary.paired(xa, xb)), seeds.size()));
+                    rows++;
+                }
+            }
+        }
+        if (rows == 0) {
+            throw new UserError(nameA + " and " + nameB + ": no task, label budget and seed has a fine-tune or a probe in both, so nothing pairs");
+        }
+        return sb.toString();
+    }
+
+    /** The number of cells whose bag-of-words runs agree; a clear error at the first that does not. */
+    static int checkSameDraws(String nameA, List<Run> a, String nameB, List<Run> b) {
+        Map<String, Double> bow = new LinkedHashMap<>();
+        b.stream().filter(r -> r.method() == Method.BAG_OF_WORDS).forEach(r -> bow.put(key(r.task(), r.labels(), r.method(), r.seed()), r.testAccuracy()));
+        List<String> cells = new ArrayList<>();
+        for (Run r : a) {
+            Double other = r.method() == Method.BAG_OF_WORDS ? bow.get(key(r.task(), r.labels(), r.method(), r.seed())) : null;
+            if (other == null) {
+                continue;
+            }
+            if (Math.abs(other - r.testAccuracy()) > 1e-9) {
+                throw new UserError(String.format(Locale.ROOT, "%s and %s: bag-of-words differs at %s, %s labels, seed %d (%.1f%% against %.1f%%), "
+                        + "so the seeds did not draw the same labelled examples and the runs cannot be paired", nameA, nameB, r.task(), r.labels(),
+                        r.seed(), 100 * r.testAccuracy(), 100 * other));
+            }
+            if (!cells.contains(r.task() + "|" + r.labels())) {
+                cells.add(r.task() + "|" + r.labels());
+            }
+        }
+        return cells.size();
+    }
+
+    private static Map<String, Double> accuracies(List<Run> runs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        runs.forEach(r -> out.put(key(r.task(), r.labels(), r.method(), r.seed()), r.testAccuracy()));
+        return out;
+    }
+
+    private static String key(String task, String labels, Method method, int seed) {
+        return task + "|" + labels + "|" + method + "|" + seed;
+    }
+
+    private static String fileName(String path) {
+        return path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    }
+}
