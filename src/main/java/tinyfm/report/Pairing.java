@@ -1,10 +1,11 @@
 package tinyfm.report;
 
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import tinyfm.comparison.Comparison.Method;
 import tinyfm.comparison.Comparison.Run;
 import tinyfm.util.UserError;
@@ -24,8 +25,8 @@ public final class Pairing {
 
     /** The markdown table of A − B, with its 95% Student-t interval, for every cell both comparisons hold. */
     public static String markdown(String nameA, Report.Results a, String nameB, Report.Results b) {
-        int checked = checkSameDraws(nameA, a.runs(), nameB, b.runs());
         Map<String, Double> byA = accuracies(a.runs()), byB = accuracies(b.runs());
+        int checked = checkSameDraws(nameA, a.runs(), nameB, byB);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "A: `%s` (base `%s`)  %nB: `%s` (base `%s`)%n%n", nameA, fileName(a.context().base()),
                 nameB, fileName(b.context().base())));
@@ -57,13 +58,11 @@ public final class Pairing {
         return sb.toString();
     }
 
-    /** The number of cells whose bag-of-words runs agree; a clear error at the first that does not. */
-    static int checkSameDraws(String nameA, List<Run> a, String nameB, List<Run> b) {
-        Map<String, Double> bow = new LinkedHashMap<>();
-        b.stream().filter(r -> r.method() == Method.BAG_OF_WORDS).forEach(r -> bow.put(key(r.task(), r.labels(), r.method(), r.seed()), r.testAccuracy()));
-        List<String> cells = new ArrayList<>();
+    /** The number of cells whose bag-of-words runs agree with B's ({@code byB}); a clear error at the first that does not. */
+    static int checkSameDraws(String nameA, List<Run> a, String nameB, Map<String, Double> byB) {
+        Set<String> cells = new HashSet<>();
         for (Run r : a) {
-            Double other = r.method() == Method.BAG_OF_WORDS ? bow.get(key(r.task(), r.labels(), r.method(), r.seed())) : null;
+            Double other = r.method() == Method.BAG_OF_WORDS ? byB.get(key(r.task(), r.labels(), r.method(), r.seed())) : null;
             if (other == null) {
                 continue;
             }
@@ -72,9 +71,7 @@ public final class Pairing {
                         + "so the seeds did not draw the same labelled examples and the runs cannot be paired", nameA, nameB, r.task(), r.labels(),
                         r.seed(), 100 * r.testAccuracy(), 100 * other));
             }
-            if (!cells.contains(r.task() + "|" + r.labels())) {
-                cells.add(r.task() + "|" + r.labels());
-            }
+            cells.add(r.task() + "|" + r.labels());
         }
         return cells.size();
     }
