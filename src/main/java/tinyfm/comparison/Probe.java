@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import tinyfm.data.Example;
+import tinyfm.engine.OffHeap;
 import tinyfm.finetuning.Batches;
 import tinyfm.finetuning.Metrics;
 import tinyfm.model.Gpt;
@@ -42,7 +43,7 @@ public final class Probe {
             var batch = Batches.of(encoded, null, tokenizer, context);
             INDArray hidden = base.forwardHidden(batch.tokens(), batch.batch(), batch.time(), false);
             int c = (int) hidden.columns();
-            float[] h = hidden.dup('c').data().asFloat(); // [B·T, C] in one bulk copy
+            float[] h = OffHeap.toFloats(hidden); // [B·T, C] in one bulk copy
 
             for (int b = 0; b < part.size(); b++) {
                 double[] f = new double[3 * c];

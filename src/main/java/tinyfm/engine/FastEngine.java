@@ -52,7 +52,7 @@ public final class FastEngine implements Engine {
             length *= s;
         }
         if (slot == blocks.size()) {
-            blocks.add(Nd4j.createUninitialized(DataType.FLOAT, Math.max(1, length)));
+            blocks.add(OffHeap.floats(length));
             views.add(new HashMap<>());
             lastShape.add(null);
             lastView.add(null);
@@ -60,7 +60,7 @@ public final class FastEngine implements Engine {
         INDArray block = blocks.get(slot);
         if (block.length() < length) {
             // at least double, so ever longer batches reallocate only a few times
-            block = Nd4j.createUninitialized(DataType.FLOAT, Math.max(length, 2 * block.length()));
+            block = OffHeap.floats(Math.max(length, 2 * block.length()));
             blocks.set(slot, block);
             views.get(slot).clear(); // they pointed into the old block
         }

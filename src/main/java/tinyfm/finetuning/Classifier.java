@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import tinyfm.data.Example;
+import tinyfm.engine.OffHeap;
 import tinyfm.model.Gpt;
 import tinyfm.model.Parameters;
 import tinyfm.tokenizer.Tokenizer;
@@ -151,7 +152,7 @@ public final class Classifier {
 
     private Pool pool(INDArray hidden, Batch b) {
         int c = (int) hidden.columns(), w = c * readout.widths;
-        double[] h = hidden.dup('c').data().asDouble(); // [B·T, C], one bulk copy
+        double[] h = OffHeap.toDoubles(hidden); // [B·T, C], one bulk copy
         double[] f = new double[b.batch() * w];
         int[][] argmax = new int[b.batch()][c];
         for (int i = 0; i < b.batch(); i++) {
@@ -175,13 +176,13 @@ public final class Classifier {
                 f[i * w + 2 * c + j] = h[lastRow + j]; // last: the end-of-text state
             }
         }
-        return new Pool(Nd4j.createFromArray(f).reshape(b.batch(), w).castTo(hidden.dataType()), argmax);
+        return new Pool(OffHeap.matrix(f, b.batch(), w, hidden.dataType()), argmax);
     }
 
     /** The gradient of the readout, sent back to the positions it read. */
     private INDArray unpool(INDArray dPooled, Pool pool, Batch b, INDArray hidden) {
         int c = (int) hidden.columns(), w = c * readout.widths;
-        double[] d = dPooled.dup('c').data().asDouble();
+        double[] d = OffHeap.toDoubles(dPooled);
         double[] dh = new double[(int) hidden.rows() * c];
         int lastFrom = readout == Readout.LAST ? 0 : 2 * c;
         for (int i = 0; i < b.batch(); i++) {
@@ -197,6 +198,6 @@ public final class Classifier {
                 }
             }
         }
-        return Nd4j.createFromArray(dh).reshape(hidden.rows(), c).castTo(hidden.dataType());
+        return OffHeap.matrix(dh, hidden.rows(), c, hidden.dataType());
     }
 }

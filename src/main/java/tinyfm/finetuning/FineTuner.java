@@ -11,6 +11,7 @@ import tinyfm.base.Bases;
 import tinyfm.base.ModelFile;
 import tinyfm.data.Example;
 import tinyfm.data.Task;
+import tinyfm.engine.OffHeap;
 import tinyfm.model.Gpt;
 import tinyfm.model.Parameters;
 import tinyfm.pretraining.AdamW;
@@ -184,8 +185,8 @@ public final class FineTuner {
             if (metrics == null || validation.accuracy() > metrics.accuracy()) {
                 metrics = validation;
                 epoch = at;
-                body = classifier.body().parameters().values().dup();
-                head = classifier.head().values().dup();
+                body = OffHeap.copy(classifier.body().parameters().values());
+                head = OffHeap.copy(classifier.head().values());
             }
         }
 

@@ -1,0 +1,73 @@
+package tinyfm.engine;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Float arrays in off-heap memory that JavaCPP allocates directly, wrapped as ND4J arrays.
+ *
+ * <p>ND4J's own allocation is slow here: {@code Nd4j.createUninitialized} took 11 ms for a million
+ * floats and 90 to 160 ms for eight million, where a JavaCPP {@code FloatPointer} of the same size,
+ * wrapped, takes 0.1 to 0.4 ms (docs/performance.md). A fine-tuning run builds a new model and new
+ * activation buffers, so the difference was paid in every run. The memory is freed, as ND4J's is,
+ * when the array is garbage collected, and it counts against the same off-heap limit.
+ */
+public final class OffHeap {
+    private OffHeap() {}
+
+    /** A new vector of {@code length} floats; its contents are undefined until written. */
+    public static INDArray floats(long length) {
+        FloatPointer memory = new FloatPointer(Math.max(1, length));
+        DataBuffer buffer = Nd4j.createBuffer(memory, DataType.FLOAT, Math.max(1, length), FloatIndexer.create(memory));
+        return Nd4j.create(buffer, new long[] {Math.max(1, length)});
+    }
+
+    /** A float array's elements in row-major order, copied to the Java heap. */
+    public static float[] toFloats(INDArray a) {
+        if (!FastEngine.contiguous(a)) {
+            return a.dup('c').data().asFloat();
+        }
+        float[] out = new float[(int) a.length()];
+        FastEngine.floats(a).get(0, out, 0, out.length);
+        return out;
+    }
+
+    /** A float array's elements in row-major order, widened to doubles; any other array through ND4J. */
+    public static double[] toDoubles(INDArray a) {
+        if (!FastEngine.contiguous(a)) {
+            return a.dup('c').data().asDouble();
+        }
+        float[] f = toFloats(a);
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+
+    /** A [rows, cols] array of {@code type} holding these values in row-major order. */
+    public static INDArray matrix(double[] values, long rows, long cols, DataType type) {
+        if (type != DataType.FLOAT) {
+            return Nd4j.createFromArray(values).reshape(rows, cols).castTo(type);
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        INDArray out = floats(values.length);
+        FastEngine.floats(out).put(0, f, 0, f.length);
+        return out.reshape('c', rows, cols);
+    }
+
+    /** A copy of a float array in memory of its own (any other array through ND4J). */
+    public static INDArray copy(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            return a.dup();
+        }
+        return floats(a.length()).reshape('c', a.shape()).assign(a);
+    }
+}
