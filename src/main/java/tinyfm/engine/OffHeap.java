@@ -10,16 +10,18 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Float arrays in off-heap memory that JavaCPP allocates directly, wrapped as ND4J arrays.
  *
- * <p>ND4J's own allocation is slow here: {@code Nd4j.createUninitialized} took 11 ms for a million
- * floats and 90 to 160 ms for eight million, where a JavaCPP {@code FloatPointer} of the same size,
- * wrapped, takes 0.1 to 0.4 ms (docs/performance.md). A fine-tuning run builds a new model and new
- * activation buffers, so the difference was paid in every run. The memory is freed, as ND4J's is,
- * when the array is garbage collected, and it counts against the same off-heap limit.
+ * <p>ND4J's own allocation is slow here: {@code Nd4j.createUninitialized} took about 11 ms for a
+ * million floats whether they were then written or not, where a JavaCPP {@code FloatPointer} of the
+ * same size, wrapped, takes about 0.1 ms and pays only when first written, about 7 ms for all of
+ * them (src/bench/OffHeapAllocation.java). A fine-tuning run builds a new model and new
+ * activation buffers, so the difference was paid in every run. The memory is freed when the array is
+ * garbage collected (the buffer holds the pointer), and it counts against JavaCPP's off-heap limit
+ * ({@code org.bytedeco.javacpp.maxbytes}, which the launcher sets).
  */
 public final class OffHeap {
     private OffHeap() {}
 
-    /** A new vector of {@code length} floats; its contents are undefined until written. */
+    /** A new vector of {@code length} floats (at least one); its contents are undefined until written. */
     public static INDArray floats(long length) {
         FloatPointer memory = new FloatPointer(Math.max(1, length));
         DataBuffer buffer = Nd4j.createBuffer(memory, DataType.FLOAT, Math.max(1, length), FloatIndexer.create(memory));
@@ -33,6 +35,7 @@ public final class OffHeap {
         }
         float[] out = new float[(int) a.length()];
         FastEngine.floats(a).get(0, out, 0, out.length);
+        java.lang.ref.Reference.reachabilityFence(a); // the buffer read above does not own the memory; the array does
         return out;
     }
 
@@ -60,7 +63,7 @@ public final class OffHeap {
         }
         INDArray out = floats(values.length);
         FastEngine.floats(out).put(0, f, 0, f.length);
-        return out.reshape('c', rows, cols);
+        return out.reshape('c', rows, cols); // the reshaped view keeps the memory alive
     }
 
     /** A copy of a float array in memory of its own (any other array through ND4J). */

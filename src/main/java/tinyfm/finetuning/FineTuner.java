@@ -185,9 +185,14 @@ public final class FineTuner {
             if (metrics == null || validation.accuracy() > metrics.accuracy()) {
                 metrics = validation;
                 epoch = at;
-                body = OffHeap.copy(classifier.body().parameters().values());
-                head = OffHeap.copy(classifier.head().values());
+                body = snapshot(body, classifier.body().parameters().values());
+                head = snapshot(head, classifier.head().values());
             }
+        }
+
+        /** The weights copied into the snapshot made at the first offer: one allocation per run, not per improvement. */
+        private static INDArray snapshot(INDArray into, INDArray weights) {
+            return into == null ? OffHeap.copy(weights) : into.assign(weights);
         }
 
         void restore() {
