@@ -38,9 +38,9 @@ final class DemoCommand implements Callable<Integer> {
     record Budget(String name, int pretrainSeconds, List<Integer> labels, int seeds, int examplesSeen) {}
 
     /**
-     * With the default base: 4 m 31 s from a fresh clone on a 2-core AVX-512 EPYC, about 8 minutes
-     * estimated on a 2-core laptop without AVX-512, where training runs at about half the speed
-     * (docs/results/demo/README.md). The label budgets from 16 to all are the grid's job.
+     * With the default base: about 4 minutes from a fresh clone on a 2-core AVX-512 EPYC, about 8
+     * minutes estimated on a 2-core laptop without AVX-512, where training runs at about half the
+     * speed (docs/results/demo/README.md). The label budgets from 16 to all are the grid's job.
      */
     static final int LIVE_PRETRAIN_SECONDS = 30;
     static final Budget FULL = new Budget("demo", LIVE_PRETRAIN_SECONDS, List.of(100), 3, 320);

@@ -2,7 +2,6 @@ package tinyfm.engine;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,9 +22,9 @@ public final class OffHeap {
 
     /** A new vector of {@code length} floats (at least one); its contents are undefined until written. */
     public static INDArray floats(long length) {
-        FloatPointer memory = new FloatPointer(Math.max(1, length));
-        DataBuffer buffer = Nd4j.createBuffer(memory, DataType.FLOAT, Math.max(1, length), FloatIndexer.create(memory));
-        return Nd4j.create(buffer, new long[] {Math.max(1, length)});
+        long n = Math.max(1, length);
+        FloatPointer memory = new FloatPointer(n);
+        return Nd4j.create(Nd4j.createBuffer(memory, DataType.FLOAT, n, FloatIndexer.create(memory)), new long[] {n});
     }
 
     /** A float array's elements in row-major order, copied to the Java heap. */
