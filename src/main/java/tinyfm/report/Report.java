@@ -230,6 +230,12 @@ public final class Report {
         Summary.transferFindings(runs).forEach(line -> sb.append("- ").append(line).append('\n'));
         sb.append("\nThe paired difference compares, seed by seed, two models trained on the same labelled examples; ")
                 .append("the interval is Student's t over the seeds.\n");
+        List<String> baseline = Summary.baselineFindings(runs);
+        if (!baseline.isEmpty()) {
+            sb.append("\n## Does it beat counting words?\n\n");
+            sb.append("Bag-of-words knows which words a text holds and nothing else about English. The same pairing, fine-tuned base − bag-of-words:\n\n");
+            baseline.forEach(line -> sb.append("- ").append(line).append('\n'));
+        }
         String time = TimeReport.markdown(runs, ctx.chance(), ctx.pretrainSeconds());
         if (!time.isEmpty()) {
             sb.append("\n## What the base buys in time\n\n");

@@ -104,24 +104,36 @@ public final class Summary {
      * of the same model trained from scratch, behind it, or can the seeds not tell?
      */
     public static List<String> transferFindings(List<Run> runs) {
+        return findings(runs, Method.SCRATCH, "training from scratch");
+    }
+
+    /**
+     * The same sentences against the bag-of-words baseline: a model that knows nothing of English
+     * beyond which words a text holds. A base that has learnt something a word count cannot should beat it.
+     */
+    public static List<String> baselineFindings(List<Run> runs) {
+        return findings(runs, Method.BAG_OF_WORDS, "the bag-of-words baseline");
+    }
+
+    private static List<String> findings(List<Run> runs, Method other, String otherName) {
         List<String> out = new ArrayList<>();
         for (String task : tasks(runs)) {
             for (String labels : labelOrder(runs)) {
-                Difference d = paired(runs, task, labels, Method.PRETRAINED_FULL, Method.SCRATCH);
+                Difference d = paired(runs, task, labels, Method.PRETRAINED_FULL, other);
                 if (d.n() == 0) {
                     continue;
                 }
                 double points = 100 * d.mean();
                 String finding;
                 if (d.n() < 2) {
-                    finding = String.format(Locale.ROOT, "%s training from scratch by %.1f points (one seed, so no confidence interval)",
-                            points >= 0 ? "beats" : "trails", Math.abs(points));
+                    finding = String.format(Locale.ROOT, "%s %s by %.1f points (one seed, so no confidence interval)",
+                            points >= 0 ? "beats" : "trails", otherName, Math.abs(points));
                 } else if (d.low() > 0 || d.high() < 0) {
-                    finding = String.format(Locale.ROOT, "%s training from scratch by %.1f points (95%% interval %+.1f to %+.1f over %d paired seeds)",
-                            points > 0 ? "beats" : "trails", Math.abs(points), 100 * d.low(), 100 * d.high(), d.n());
+                    finding = String.format(Locale.ROOT, "%s %s by %.1f points (95%% interval %+.1f to %+.1f over %d paired seeds)",
+                            points > 0 ? "beats" : "trails", otherName, Math.abs(points), 100 * d.low(), 100 * d.high(), d.n());
                 } else {
-                    finding = String.format(Locale.ROOT, "cannot be told from training from scratch: %+.1f points, with a 95%% interval "
-                            + "(%+.1f to %+.1f over %d paired seeds) that includes zero", points, 100 * d.low(), 100 * d.high(), d.n());
+                    finding = String.format(Locale.ROOT, "cannot be told from %s: %+.1f points, with a 95%% interval "
+                            + "(%+.1f to %+.1f over %d paired seeds) that includes zero", otherName, points, 100 * d.low(), 100 * d.high(), d.n());
                 }
                 out.add(String.format(Locale.ROOT, "%s, %s labels, test accuracy: the fine-tuned base %s.", task, labels, finding));
             }

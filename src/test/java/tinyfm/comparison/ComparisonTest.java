@@ -124,6 +124,26 @@ class ComparisonTest {
     }
 
     @Test
+    void theReportSaysWhetherTheBaseBeatsCountingWords() {
+        List<Run> runs = new java.util.ArrayList<>();
+        double[] pre = {0.60, 0.64, 0.62}, bow = {0.62, 0.61, 0.62}, scratch = {0.50, 0.52, 0.51};
+        for (int seed = 1; seed <= 3; seed++) {
+            runs.add(new Run("t", "32", 32, seed, Method.PRETRAINED_FULL, 1, 0, pre[seed - 1], 0, 1, List.of()));
+            runs.add(new Run("t", "32", 32, seed, Method.BAG_OF_WORDS, 1, 0, bow[seed - 1], 0, 0, List.of()));
+            runs.add(new Run("t", "32", 32, seed, Method.SCRATCH, 1, 0, scratch[seed - 1], 0, 1, List.of()));
+        }
+        // against bag-of-words the differences are −0.02, +0.03, 0.00: a mean of +0.3 points whose interval holds zero
+        List<String> baseline = tinyfm.report.Summary.baselineFindings(runs);
+        assertEquals(1, baseline.size());
+        assertTrue(baseline.get(0).contains("cannot be told from the bag-of-words baseline: +0.3 points"), baseline.get(0));
+        // against scratch every seed gains 10 points or more: a clear win, named as such
+        assertTrue(tinyfm.report.Summary.transferFindings(runs).get(0).contains("beats training from scratch by 11.0 points"),
+                tinyfm.report.Summary.transferFindings(runs).get(0));
+        runs.removeIf(r -> r.method() == Method.BAG_OF_WORDS);
+        assertTrue(tinyfm.report.Summary.baselineFindings(runs).isEmpty(), "no baseline runs, no baseline sentences");
+    }
+
+    @Test
     void theProbeReadsALabelThatTheFeaturesCarry() {
         // features in which the label is a direction in feature space, plus noise: a linear probe must find it
         java.util.SplittableRandom random = new java.util.SplittableRandom(5);
