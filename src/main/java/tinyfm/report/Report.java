@@ -232,7 +232,7 @@ public final class Report {
                 .append("the interval is Student's t over the seeds.\n");
         List<String> baseline = Summary.baselineFindings(runs);
         if (!baseline.isEmpty()) {
-            sb.append("\n## Does it beat counting words?\n\n");
+            sb.append("\n## Does it beat bag-of-words?\n\n");
             sb.append("Bag-of-words knows which words a text holds and nothing else about English. The same pairing, fine-tuned base − bag-of-words:\n\n");
             baseline.forEach(line -> sb.append("- ").append(line).append('\n'));
         }

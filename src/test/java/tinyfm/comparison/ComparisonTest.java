@@ -1,6 +1,7 @@
 package tinyfm.comparison;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -54,6 +55,7 @@ class ComparisonTest {
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("## What the base buys in time"), report);
         assertTrue(report.contains("**Time to a fixed target.**"), report);
+        assertTrue(report.contains("## Does it beat bag-of-words?\n"), "bag-of-words ran, so the report pairs the base with it");
 
         // one source of numbers: the report derived again from results.json is the same report
         Path again = dir.resolve("again");
@@ -82,6 +84,7 @@ class ComparisonTest {
             }
             String report = Files.readString(out.resolve("report.md"));
             assertEquals(recipe.equals("ulmfit"), report.contains("**The full fine-tune alone** used discriminative learning rates"), report);
+            assertFalse(report.contains("Does it beat bag-of-words?"), "no bag-of-words arm, no pairing with it");
         }
         assertEquals(accuracy.get("plain SCRATCH"), accuracy.get("ulmfit SCRATCH"), "the from-scratch reference does not move with the recipe");
         assertEquals(2, accuracy.get("ulmfit PRETRAINED_FULL").size());
@@ -124,23 +127,34 @@ class ComparisonTest {
     }
 
     @Test
-    void theReportSaysWhetherTheBaseBeatsCountingWords() {
+    void theBaseIsPairedWithBagOfWordsSeedBySeed() {
+        // seeds far apart (50% to 90%) but the base a steady 4 to 6 points ahead on each: only a paired interval sees it
+        List<Run> runs = runs("t", "32", Method.BAG_OF_WORDS, new double[] {0.50, 0.70, 0.90}, new double[] {0.45, 0.66, 0.84});
+        // a base behind bag-of-words on every seed
+        runs.addAll(runs("t", "100", Method.BAG_OF_WORDS, new double[] {0.55, 0.60, 0.65}, new double[] {0.60, 0.66, 0.69}));
+        // differences −0.02, +0.03, 0.00: a mean of +0.3 points whose interval holds zero
+        runs.addAll(runs("u", "32", Method.BAG_OF_WORDS, new double[] {0.60, 0.64, 0.62}, new double[] {0.62, 0.61, 0.62}));
+        // differences 0.05, 0.04, 0.06: mean 0.05, std 0.01, half-width 4.303 × 0.01 / √3 = 0.025
+        assertEquals(List.of(
+                "t, 32 labels, test accuracy: the fine-tuned base beats the bag-of-words baseline by 5.0 points (95% interval +2.5 to +7.5 over 3 paired seeds).",
+                "t, 100 labels, test accuracy: the fine-tuned base trails the bag-of-words baseline by 5.0 points (95% interval -7.5 to -2.5 over 3 paired seeds).",
+                "u, 32 labels, test accuracy: the fine-tuned base cannot be told from the bag-of-words baseline: +0.3 points, with a 95% interval "
+                        + "(-5.9 to +6.6 over 3 paired seeds) that includes zero."),
+                tinyfm.report.Summary.baselineFindings(runs));
+        // the same sentences against training from scratch, from the same code
+        List<Run> scratch = runs("t", "32", Method.SCRATCH, new double[] {0.50, 0.70, 0.90}, new double[] {0.45, 0.66, 0.84});
+        assertTrue(tinyfm.report.Summary.transferFindings(scratch).get(0).contains("beats training from scratch by 5.0 points (95% interval +2.5 to +7.5"));
+        assertTrue(tinyfm.report.Summary.baselineFindings(scratch).isEmpty(), "no bag-of-words runs, no sentences about it");
+    }
+
+    /** The fine-tuned base and another method, one run each per seed, with the given test accuracies. */
+    private static List<Run> runs(String task, String labels, Method other, double[] base, double[] others) {
         List<Run> runs = new java.util.ArrayList<>();
-        double[] pre = {0.60, 0.64, 0.62}, bow = {0.62, 0.61, 0.62}, scratch = {0.50, 0.52, 0.51};
-        for (int seed = 1; seed <= 3; seed++) {
-            runs.add(new Run("t", "32", 32, seed, Method.PRETRAINED_FULL, 1, 0, pre[seed - 1], 0, 1, List.of()));
-            runs.add(new Run("t", "32", 32, seed, Method.BAG_OF_WORDS, 1, 0, bow[seed - 1], 0, 0, List.of()));
-            runs.add(new Run("t", "32", 32, seed, Method.SCRATCH, 1, 0, scratch[seed - 1], 0, 1, List.of()));
+        for (int i = 0; i < base.length; i++) {
+            runs.add(new Run(task, labels, Integer.parseInt(labels), i + 1, Method.PRETRAINED_FULL, 1, 0, base[i], 0, 1, List.of()));
+            runs.add(new Run(task, labels, Integer.parseInt(labels), i + 1, other, 1, 0, others[i], 0, 0, List.of()));
         }
-        // against bag-of-words the differences are −0.02, +0.03, 0.00: a mean of +0.3 points whose interval holds zero
-        List<String> baseline = tinyfm.report.Summary.baselineFindings(runs);
-        assertEquals(1, baseline.size());
-        assertTrue(baseline.get(0).contains("cannot be told from the bag-of-words baseline: +0.3 points"), baseline.get(0));
-        // against scratch every seed gains 10 points or more: a clear win, named as such
-        assertTrue(tinyfm.report.Summary.transferFindings(runs).get(0).contains("beats training from scratch by 11.0 points"),
-                tinyfm.report.Summary.transferFindings(runs).get(0));
-        runs.removeIf(r -> r.method() == Method.BAG_OF_WORDS);
-        assertTrue(tinyfm.report.Summary.baselineFindings(runs).isEmpty(), "no baseline runs, no baseline sentences");
+        return runs;
     }
 
     @Test
