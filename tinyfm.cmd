@@ -40,5 +40,5 @@ if not defined TINYFM_HEAP set "TINYFM_HEAP=2g"
 if not defined TINYFM_OFFHEAP set "TINYFM_OFFHEAP=6G"
 if not defined TINYFM_PHYSICAL set "TINYFM_PHYSICAL=10G"
 java -Xmx%TINYFM_HEAP% -Dorg.bytedeco.javacpp.maxbytes=%TINYFM_OFFHEAP% -Dorg.bytedeco.javacpp.maxphysicalbytes=%TINYFM_PHYSICAL% ^
-  "-Dtinyfm.home=%here:~0,-1%" "-Dtinyfm.log=%here%tinyfm.log" -jar "%jar%" %*
+  "-Dtinyfm.home=%here:~0,-1%" "-Dtinyfm.log=%here%tinyfm.log" %TINYFM_JAVA_OPTS% -jar "%jar%" %*
 exit /b %errorlevel%

@@ -3,17 +3,18 @@
 # scratch, the default base) run as usual and then with Halves switched off (-Dtinyfm.halves.off=true:
 # every Java loop and product on the calling thread), PAIRS times in turn. Prints each command's wall
 # and CPU time and the runs' training seconds, and checks that both ways give the same accuracies.
-# Build first (mvn -B -DskipTests package); run it alone. docs/results/engine-speed/halves/ was made this way.
+# Run it alone. docs/results/engine-speed/halves/ was made this way (then with java called directly,
+# with the launcher's options; now through the launcher, TINYFM_JAVA_OPTS carrying the extra ones).
 # Usage: src/bench/halves-off.sh [PAIRS]
 set -e
 here=$(cd "$(dirname "$0")/../.." && pwd)
 pairs=${1:-2}
 out=$(mktemp -d)
+"$here/tinyfm" --version >/dev/null # builds the jar now if the sources changed, not inside a timed run
 slice() { # name, extra java options...
   name=$1; shift
   start=$(date +%s.%N)
-  OMP_WAIT_POLICY=passive java -Xmx2g -Dorg.bytedeco.javacpp.maxbytes=6G -Dorg.bytedeco.javacpp.maxphysicalbytes=10G \
-    -Dtinyfm.home="$here" -Dtinyfm.log="$out/$name.log" "$@" -jar "$here/target/tinyfm.jar" compare \
+  TINYFM_JAVA_OPTS="-Dtinyfm.log=$out/$name.log $*" "$here/tinyfm" compare \
     --base "$here/datasets/pretrained/6x160-broad-xl.tfm" --tasks topic --labels 100 --seeds 1 --methods full,scratch \
     --out "$out/$name" >/dev/null 2>&1
   wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
