@@ -24,8 +24,9 @@ public final class Provenance {
     }
 
     /**
-     * What a continued pretraining records of its parent base: its sha256, corpus and score, and what
-     * the whole chain of pretraining before this run cost (the parent's seconds and its own parent's).
+     * What a continued pretraining records of its parent base: its sha256, corpus and score, what
+     * the whole chain of pretraining before this run cost (the parent's seconds and its own parent's),
+     * and the parent's own loss curve and reading probes.
      */
     public static JsonObject parent(ModelFile parent, String sha256) {
         JsonObject from = new JsonObject();
@@ -43,6 +44,11 @@ public final class Provenance {
         from.addProperty("train_seconds", seconds);
         if (pp.has("tokens_seen")) {
             from.addProperty("total_tokens_seen", tokensRead(pp));
+        }
+        for (String key : new String[] {"curve", "reading_probes"}) { // so the adapted base's reading chart starts where the parent's did
+            if (pp.has(key)) {
+                from.add(key, pp.get(key));
+            }
         }
         return from;
     }

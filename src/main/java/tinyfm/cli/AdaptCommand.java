@@ -12,6 +12,7 @@ import tinyfm.data.Corpus;
 import tinyfm.data.Example;
 import tinyfm.data.Task;
 import tinyfm.pretraining.Pretrainer;
+import tinyfm.pretraining.ReadingProbes;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.util.OutputLock;
 import tinyfm.util.UsageError;
@@ -49,6 +50,17 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--probe", split = ",", paramLabel = "TASK", description = "Probe the frozen model on these tasks as it reads, as 'pretrain --probe' does: "
+            + "where the whole reading (the parent's counted) falls on the same log-spaced grid, and at the first and last step. "
+            + "'report --reading' draws the curve on from the parent's. Default: none.")
+    java.util.List<String> probeTasks = java.util.List.of();
+
+    @Option(names = "--probe-labels", defaultValue = "100", description = "Labelled examples per probe. Default: ${DEFAULT-VALUE}.")
+    int probeLabels;
+
+    @Option(names = "--probe-seeds", defaultValue = "5", description = "Seeds per probe (label draws), averaged. Default: ${DEFAULT-VALUE}.")
+    int probeSeeds;
+
     @Option(names = "--force", description = "Overwrite an existing file at --out.")
     boolean force;
 
@@ -63,6 +75,9 @@ final class AdaptCommand implements Callable<Integer> {
         UsageError.check(steps >= 1, "--steps must be at least 1, got " + steps);
         UsageError.check(lr > 0 && lr < 1, "--lr must be in (0, 1), got " + lr);
         UsageError.check(batch >= 1, "--batch must be at least 1, got " + batch);
+        UsageError.check(probeLabels >= 2, "--probe-labels must be at least 2, got " + probeLabels);
+        UsageError.check(probeSeeds >= 1, "--probe-seeds must be at least 1, got " + probeSeeds);
+        probeTasks.forEach(Task::load); // a wrong task name fails now, not after the tokens are encoded
         Outputs.ensureWritable(out, force || resume);
         Path checkpoint = Path.of(out + ".ckpt");
         if (resume && !java.nio.file.Files.exists(checkpoint)) {
@@ -84,9 +99,12 @@ final class AdaptCommand implements Callable<Integer> {
         Path checkpoint = Path.of(out + ".ckpt");
         Pretrainer.Result result;
         try (CleanStop stop = new CleanStop()) {
-            result = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, checkpoint, progress)
-                    .continueFrom(parent, tinyfm.util.Sha256.ofFile(base))
-                    .run(resume, null, stop.flag());
+            Pretrainer pretrainer = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, checkpoint, progress)
+                    .continueFrom(parent, tinyfm.util.Sha256.ofFile(base));
+            if (!probeTasks.isEmpty()) {
+                pretrainer.withProbes(new ReadingProbes(probeTasks.stream().map(Task::load).toList(), probeLabels, probeSeeds));
+            }
+            result = pretrainer.run(resume, null, stop.flag());
             progress.done();
             if (stop.requested()) {
                 stderr.printf("Interrupted at step %d; checkpoint saved to %s. Continue with the same command plus --resume.%n", result.steps(), checkpoint);

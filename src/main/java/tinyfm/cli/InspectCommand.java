@@ -73,8 +73,14 @@ final class InspectCommand implements Callable<Integer> {
                 out.printf("  %-32s (sha256, as 'sha256sum FILE' prints it)%n", e.getKey());
                 e.getValue().getAsJsonObject().entrySet().forEach(f -> out.printf("    %s  %s%n", f.getValue().getAsString(), f.getKey()));
             } else if (e.getValue().isJsonObject()) {
-                JsonObject o = e.getValue().getAsJsonObject();
-                out.printf("  %-32s %s%n", e.getKey(), o.toString());
+                JsonObject o = e.getValue().getAsJsonObject().deepCopy();
+                String points = "";
+                for (String key : new String[] {"curve", "reading_probes"}) { // a parent's curves: counted, not printed
+                    if (o.has(key)) {
+                        points += String.format(" (+ %s: %d points)", key, o.remove(key).getAsJsonArray().size());
+                    }
+                }
+                out.printf("  %-32s %s%s%n", e.getKey(), o.toString(), points);
             } else {
                 out.printf("  %-32s %s%n", e.getKey(), e.getValue().isJsonPrimitive() ? e.getValue().getAsString() : e.getValue());
             }

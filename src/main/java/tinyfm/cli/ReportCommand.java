@@ -101,6 +101,8 @@ final class ReportCommand implements Callable<Integer> {
         StringBuilder table = new StringBuilder("# What " + base.getFileName() + " knew as it read\n\n"
                 + "Linear-probe test accuracy on the frozen base, mean over seeds, at each point of its pretraining "
                 + "(`tinyfm report --reading " + base + "`).\n\n");
+        tinyfm.report.ReadingChart.continuedAt(m.provenance()).ifPresent(at -> table.append(String.format(java.util.Locale.ROOT,
+                "The rows before %,d tokens are its parent base's own run, from the parent's provenance; `tinyfm adapt` continued it from there.%n%n", at)));
         table.append("| tokens read | ").append(String.join(" | ", tasks)).append(" |\n");
         table.append("|---:|").append("---:|".repeat(tasks.size())).append('\n');
         java.util.Map<Long, java.util.Map<String, Double>> rows = new java.util.TreeMap<>();

@@ -120,7 +120,8 @@ public final class Pretrainer {
         double trainSeconds = start.trainSeconds(), smoothed = Double.NaN;
         List<Point> curve = new ArrayList<>(start.curve());
         List<ReadingProbes.Point> probed = new ArrayList<>(start.probes());
-        java.util.Set<Integer> probeSteps = probes == null ? java.util.Set.of() : java.util.Set.copyOf(ReadingProbes.schedule(config.steps()));
+        java.util.Set<Integer> probeSteps = probes == null ? java.util.Set.of()
+                : java.util.Set.copyOf(ReadingProbes.schedule(config.steps(), tokensBefore() / ((long) batch * time)));
         long tokensTimed = 0;
         double secondsTimed = 0;
         listener.started(step, config.steps(), batch * time, resume);
@@ -200,10 +201,16 @@ public final class Pretrainer {
 
     private void probe(Gpt gpt, int step, List<ReadingProbes.Point> probed) {
         if (probes != null) {
-            List<ReadingProbes.Point> points = probes.measure(gpt, tokenizer, step, (long) step * config.batchSize() * modelConfig.contextLength());
+            long tokens = tokensBefore() + (long) step * config.batchSize() * modelConfig.contextLength();
+            List<ReadingProbes.Point> points = probes.measure(gpt, tokenizer, step, tokens);
             probed.addAll(points);
             listener.probed(step, points);
         }
+    }
+
+    /** The tokens read before this run: none for a fresh base, the parent's whole reading for a continued one. */
+    private long tokensBefore() {
+        return parent == null ? 0 : Provenance.tokensRead(parent.provenance());
     }
 
     private void checkpoint(RunRecord record, Gpt gpt, AdamW adam, RunRecord.Progress progress) {

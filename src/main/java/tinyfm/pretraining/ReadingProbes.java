@@ -43,13 +43,24 @@ public final class ReadingProbes {
 
     /** The steps a run of {@code totalSteps} is probed at: 0, the log-spaced ones, and the last. */
     public static List<Integer> schedule(int totalSteps) {
+        return schedule(totalSteps, 0);
+    }
+
+    /**
+     * The steps a run continued after {@code stepsBefore} steps of reading (a parent base's, for
+     * {@code adapt}) is probed at: 0, those where the whole reading falls on the same log-spaced grid
+     * as a fresh run's, and the last. So a continued curve keeps the spacing of the one it extends.
+     */
+    public static List<Integer> schedule(int totalSteps, long stepsBefore) {
         List<Integer> steps = new ArrayList<>(List.of(0));
         for (int k = 0; ; k++) {
-            int step = (int) Math.round(FIRST_STEP * Math.pow(2, k / 2.0));
+            long step = Math.round(FIRST_STEP * Math.pow(2, k / 2.0)) - stepsBefore;
             if (step >= totalSteps) {
                 break;
             }
-            steps.add(step);
+            if (step > 0) {
+                steps.add((int) step);
+            }
         }
         steps.add(totalSteps);
         return Collections.unmodifiableList(steps);

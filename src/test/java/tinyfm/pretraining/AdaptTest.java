@@ -25,12 +25,13 @@ class AdaptTest {
     void anAdaptedBaseRecordsItsParentAndLearnsTheNewText() throws Exception {
         Path corpus = TestData.corpus(dir, 1500);
         Path parent = dir.resolve("parent.tfm");
-        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--steps", "40", "--vocab", "300",
-                "--out", parent.toString()).code());
         Path task = TestData.task(dir, "colours", List.of("crimson", "turquoise"), 60);
+        String[] probe = {"--probe", task.toString(), "--probe-labels", "8", "--probe-seeds", "2"};
+        assertEquals(0, CliTest.run(concat(new String[] {"pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--steps", "40",
+                "--vocab", "300", "--out", parent.toString()}, probe)).code());
         Path child = dir.resolve("child.tfm");
-        CliTest.Run r = CliTest.run("adapt", "--base", parent.toString(), "--task", task.toString(), "--steps", "40", "--lr", "3e-3",
-                "--out", child.toString());
+        CliTest.Run r = CliTest.run(concat(new String[] {"adapt", "--base", parent.toString(), "--task", task.toString(), "--steps", "40",
+                "--lr", "3e-3", "--out", child.toString()}, probe));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("before adapting"), r.out());
 
@@ -55,6 +56,16 @@ class AdaptTest {
         double after = curve.get(curve.size() - 1).getAsJsonObject().get("validationBitsPerByte").getAsDouble();
         assertEquals(0, curve.get(0).getAsJsonObject().get("step").getAsInt());
         assertTrue(after < before, "bits per byte on the task's text: " + before + " -> " + after);
+
+        // what the child knew as it read runs on from the parent's probes; inspect counts the parent's curves, not prints them
+        assertEquals(p.provenance().getAsJsonArray("reading_probes"), from.getAsJsonArray("reading_probes"));
+        CliTest.Run reading = CliTest.run("report", "--reading", child.toString(), "--out", dir.toString());
+        assertEquals(0, reading.code(), reading.err());
+        assertTrue(reading.out().contains("its parent base's own run"), reading.out());
+        assertTrue(Files.exists(dir.resolve("reading-child.png")));
+        CliTest.Run inspect = CliTest.run("inspect", child.toString());
+        String parentLine = inspect.out().lines().filter(l -> l.trim().startsWith("parent ")).findFirst().orElseThrow();
+        assertTrue(parentLine.contains("(+ curve: ") && parentLine.contains("(+ reading_probes: ") && parentLine.length() < 600, parentLine);
 
         assertEquals(1, CliTest.run("adapt", "--base", child.toString(), "--task", task.toString(), "--out", child.toString()).code(),
                 "refuses to overwrite without --force");

@@ -120,6 +120,35 @@ class PretrainerTest {
         assertTrue(names.stream().anyMatch(n -> n.startsWith("validation bits per byte")), names.toString());
     }
 
+    @Test
+    void aContinuedRunProbesOnItsParentsGridAndItsChartStartsWithTheParentsCurve(@TempDir Path dir) throws Exception {
+        assertEquals(List.of(0, 21, 50, 60), ReadingProbes.schedule(60, 50), "the whole reading on 50, 71, 100, 141, ...");
+        tinyfm.data.Task task = tinyfm.data.Task.load(TestData.task(dir, "t", List.of("good", "bad"), 12).toString());
+        ReadingProbes probes = new ReadingProbes(List.of(task), 8, 2);
+        Pretrainer.Result parent = new Pretrainer(corpus, tokenizer, model, training(50), null, new Pretrainer.Listener() {})
+                .withProbes(probes).run();
+        Pretrainer.Result child = new Pretrainer(corpus, tokenizer, model, training(60), null, new Pretrainer.Listener() {})
+                .continueFrom(parent.base(), "parent-sha").withProbes(probes).run();
+
+        long perStep = 8L * model.contextLength(), before = 50 * perStep;
+        assertEquals(List.of(0, 21, 50, 60), child.probes().stream().map(ReadingProbes.Point::step).toList());
+        for (ReadingProbes.Point p : child.probes()) {
+            assertEquals(before + p.step() * perStep, p.tokensSeen(), "tokens count the parent's reading");
+        }
+        ReadingProbes.Point parentsLast = parent.probes().get(parent.probes().size() - 1);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(parentsLast.accuracies(), child.probes().get(0).accuracies(), 0.0,
+                "the continuation starts from the parent's weights, probed the same way");
+
+        var provenance = child.base().provenance();
+        List<ReadingProbes.Point> drawn = tinyfm.report.ReadingChart.probes(provenance, "child.tfm");
+        assertEquals(List.of(0L, before, before + 21 * perStep, before + 50 * perStep, before + 60 * perStep),
+                drawn.stream().map(ReadingProbes.Point::tokensSeen).toList(), "the parent's step 0, then the continuation's own");
+        assertEquals(java.util.OptionalLong.of(before), tinyfm.report.ReadingChart.continuedAt(provenance));
+        var names = tinyfm.report.ReadingChart.chart(provenance, "child.tfm").getSeriesMap().keySet();
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("continued by adapt from here")), names.toString());
+        assertTrue(names.contains("t chance (50%)"), names.toString());
+    }
+
     private final AtomicBoolean stop = new AtomicBoolean();
 
     private Pretrainer.Listener stopAt(int at) {
