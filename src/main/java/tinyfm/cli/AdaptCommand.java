@@ -50,16 +50,8 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--probe", split = ",", paramLabel = "TASK", description = "Probe the frozen model on these tasks as it reads, as 'pretrain --probe' does: "
-            + "where the whole reading (the parent's counted) falls on the same log-spaced grid, and at the first and last step. "
-            + "'report --reading' draws the curve on from the parent's. Default: none.")
-    java.util.List<String> probeTasks = java.util.List.of();
-
-    @Option(names = "--probe-labels", defaultValue = "100", description = "Labelled examples per probe. Default: ${DEFAULT-VALUE}.")
-    int probeLabels;
-
-    @Option(names = "--probe-seeds", defaultValue = "5", description = "Seeds per probe (label draws), averaged. Default: ${DEFAULT-VALUE}.")
-    int probeSeeds;
+    @CommandLine.Mixin
+    ProbeOptions probe = new ProbeOptions();
 
     @Option(names = "--force", description = "Overwrite an existing file at --out.")
     boolean force;
@@ -75,9 +67,7 @@ final class AdaptCommand implements Callable<Integer> {
         UsageError.check(steps >= 1, "--steps must be at least 1, got " + steps);
         UsageError.check(lr > 0 && lr < 1, "--lr must be in (0, 1), got " + lr);
         UsageError.check(batch >= 1, "--batch must be at least 1, got " + batch);
-        UsageError.check(probeLabels >= 2, "--probe-labels must be at least 2, got " + probeLabels);
-        UsageError.check(probeSeeds >= 1, "--probe-seeds must be at least 1, got " + probeSeeds);
-        probeTasks.forEach(Task::load); // a wrong task name fails now, not after the tokens are encoded
+        probe.check();
         Outputs.ensureWritable(out, force || resume);
         Path checkpoint = Path.of(out + ".ckpt");
         if (resume && !java.nio.file.Files.exists(checkpoint)) {
@@ -91,6 +81,7 @@ final class AdaptCommand implements Callable<Integer> {
     /** The result goes to stdout; the intro, progress and hint to stderr. */
     private int adapt(PrintWriter stdout, PrintWriter stderr) {
         ModelFile parent = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain' or 'tinyfm adapt'");
+        ReadingProbes probes = probe.load(); // a wrong task name fails now, not after the tokens are encoded
         Corpus corpus = text.task != null ? taskTexts(Task.load(text.task)) : Corpus.load(text.corpus);
         stderr.println("Adapting (continued self-supervised pretraining): the base keeps learning to predict the next token, now of this text.");
         stderr.printf("Parent %s; text %s: %.2f MB%n", base, corpus.name(), corpus.utf8Bytes() / 1e6);
@@ -101,8 +92,8 @@ final class AdaptCommand implements Callable<Integer> {
         try (CleanStop stop = new CleanStop()) {
             Pretrainer pretrainer = new Pretrainer(corpus, parent.tokenizer(), parent.config(), training, checkpoint, progress)
                     .continueFrom(parent, tinyfm.util.Sha256.ofFile(base));
-            if (!probeTasks.isEmpty()) {
-                pretrainer.withProbes(new ReadingProbes(probeTasks.stream().map(Task::load).toList(), probeLabels, probeSeeds));
+            if (probes != null) {
+                pretrainer.withProbes(probes);
             }
             result = pretrainer.run(resume, null, stop.flag());
             progress.done();

@@ -55,15 +55,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--tokenizer-kind", defaultValue = "bpe", description = "bpe or char, when the tokenizer is trained here. Default: ${DEFAULT-VALUE}.")
     String tokenizerKind;
 
-    @Option(names = "--probe", split = ",", paramLabel = "TASK", description = "Probe the frozen model on these tasks at log-spaced steps "
-            + "(0, 50, 71, 100, 141, ... and the last), as compare's linear probe does; the curve is kept in the base. Default: none.")
-    java.util.List<String> probeTasks = java.util.List.of();
-
-    @Option(names = "--probe-labels", defaultValue = "100", description = "Labelled examples per probe. Default: ${DEFAULT-VALUE}.")
-    int probeLabels;
-
-    @Option(names = "--probe-seeds", defaultValue = "5", description = "Seeds per probe (label draws), averaged. Default: ${DEFAULT-VALUE}.")
-    int probeSeeds;
+    @CommandLine.Mixin
+    ProbeOptions probe = new ProbeOptions();
 
     @Option(names = "--weight-decay", paramLabel = "DECAY", defaultValue = "" + TrainingConfig.DEFAULT_WEIGHT_DECAY,
             description = "AdamW's decoupled weight decay. Default: ${DEFAULT-VALUE}.")
@@ -123,7 +116,7 @@ final class PretrainCommand implements Callable<Integer> {
         if (resume && !Files.exists(checkpoint)) {
             throw new UserError(checkpoint + ": no checkpoint to resume from; run without --resume to start afresh");
         }
-        probeTasks.forEach(Task::load); // a wrong task name fails now, not after the tokenizer
+        ReadingProbes probes = probe.load(); // a wrong task name fails now, not after the tokenizer
         int totalSteps = steps != null ? steps : p.steps();
         Overrides v = overrides;
         TrainingConfig training = TrainingConfig.defaults(v.batch != null ? v.batch : p.batchSize(), totalSteps, v.lr != null ? v.lr : p.learningRate(), seed);
@@ -171,8 +164,8 @@ final class PretrainCommand implements Callable<Integer> {
         try (CleanStop stop = new CleanStop()) {
             PretrainProgress progress = new PretrainProgress(stderr, training.steps());
             Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress);
-            if (!probeTasks.isEmpty()) {
-                trainer.withProbes(new ReadingProbes(probeTasks.stream().map(Task::load).toList(), probeLabels, probeSeeds));
+            if (probes != null) {
+                trainer.withProbes(probes);
             }
             Instant deadline = minutes == null ? null : Instant.now().plusMillis((long) (minutes * 60_000));
             Pretrainer.Result result = trainer.run(resume, deadline, stop.flag());
@@ -203,8 +196,7 @@ final class PretrainCommand implements Callable<Integer> {
     private void checkOptions(GptConfig.Preset p) {
         Overrides v = overrides;
         UsageError.check(minutes == null || minutes > 0, "--minutes must be > 0, got " + minutes);
-        UsageError.check(probeLabels >= 2, "--probe-labels must be at least 2, got " + probeLabels);
-        UsageError.check(probeSeeds >= 1, "--probe-seeds must be at least 1, got " + probeSeeds);
+        probe.check();
         UsageError.check(steps == null || steps >= 1, "--steps must be at least 1, got " + steps);
         UsageError.check(v.vocab == null || v.vocab >= 2, "--vocab must be at least 2, got " + v.vocab);
         UsageError.check(v.context == null || (v.context >= 2 && v.context <= MAX_CONTEXT),

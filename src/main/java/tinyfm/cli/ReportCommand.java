@@ -96,21 +96,13 @@ final class ReportCommand implements Callable<Integer> {
         String name = "reading-" + base.getFileName().toString().replaceFirst("\\.tfm$", "");
         tinyfm.report.Charts.save(chart, dir, name);
         var o = spec.commandLine().getOut();
-        var probes = tinyfm.report.ReadingChart.probes(m.provenance(), base.toString());
-        List<String> tasks = probes.stream().map(p -> p.task()).distinct().toList();
+        var reading = tinyfm.report.ReadingChart.of(m.provenance(), base.toString());
         StringBuilder table = new StringBuilder("# What " + base.getFileName() + " knew as it read\n\n"
                 + "Linear-probe test accuracy on the frozen base, mean over seeds, at each point of its pretraining "
                 + "(`tinyfm report --reading " + base + "`).\n\n");
-        tinyfm.report.ReadingChart.continuedAt(m.provenance()).ifPresent(at -> table.append(String.format(java.util.Locale.ROOT,
+        reading.continuedAt().ifPresent(at -> table.append(String.format(java.util.Locale.ROOT,
                 "The rows before %,d tokens are its parent base's own run, from the parent's provenance; `tinyfm adapt` continued it from there.%n%n", at)));
-        table.append("| tokens read | ").append(String.join(" | ", tasks)).append(" |\n");
-        table.append("|---:|").append("---:|".repeat(tasks.size())).append('\n');
-        java.util.Map<Long, java.util.Map<String, Double>> rows = new java.util.TreeMap<>();
-        for (var p : probes) {
-            rows.computeIfAbsent(p.tokensSeen(), k -> new java.util.LinkedHashMap<>()).put(p.task(), p.meanAccuracy());
-        }
-        rows.forEach((tokens, acc) -> table.append(String.format(java.util.Locale.ROOT, "| %,d | %s |%n", tokens,
-                String.join(" | ", acc.values().stream().map(a -> String.format(java.util.Locale.ROOT, "%.1f%%", 100 * a)).toList()))));
+        table.append(tinyfm.report.ReadingChart.table(reading));
         tinyfm.util.AtomicFiles.writeString(dir.resolve(name + ".md"), table.toString());
         o.print(table);
         o.printf("Wrote %s.md, %s.png and %s.svg in %s.%n", name, name, name, dir);

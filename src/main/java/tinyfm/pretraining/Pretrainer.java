@@ -59,6 +59,8 @@ public final class Pretrainer {
     private String parentSha256;
     private TokenData encoded;
     private ReadingProbes probes;
+    /** The tokens read before this run: none for a fresh base, the parent's whole reading for a continued one. */
+    private long tokensBefore;
 
     public Pretrainer(Corpus corpus, Tokenizer tokenizer, GptConfig modelConfig, TrainingConfig config,
                       Path checkpointFile, Listener listener) {
@@ -84,6 +86,7 @@ public final class Pretrainer {
         }
         this.parent = parent;
         this.parentSha256 = parentSha256;
+        this.tokensBefore = Provenance.tokensRead(parent.provenance());
         return this;
     }
 
@@ -111,7 +114,7 @@ public final class Pretrainer {
     public Result run(boolean resume, Instant deadline, AtomicBoolean stopRequested) {
         TokenData data = encoded != null ? encoded : TokenData.encode(corpus, tokenizer, modelConfig.contextLength());
         RunRecord record = new RunRecord(corpus, data, tokenizer, modelConfig, config,
-                parent == null ? null : Provenance.parent(parent, parentSha256));
+                parent == null ? null : Provenance.parent(parent, parentSha256), probes == null ? "none" : probes.setup());
         Gpt gpt = new Gpt(modelConfig);
         AdamW adam = new AdamW(gpt.parameters().values(), gpt.parameters().grads(), gpt.parameters().decayMask(),
                 0, gpt.parameters().count(), config.beta1(), config.beta2(), config.weightDecay());
@@ -121,7 +124,7 @@ public final class Pretrainer {
         List<Point> curve = new ArrayList<>(start.curve());
         List<ReadingProbes.Point> probed = new ArrayList<>(start.probes());
         java.util.Set<Integer> probeSteps = probes == null ? java.util.Set.of()
-                : java.util.Set.copyOf(ReadingProbes.schedule(config.steps(), tokensBefore() / ((long) batch * time)));
+                : java.util.Set.copyOf(ReadingProbes.schedule(config.steps(), tokensBefore / ((long) batch * time)));
         long tokensTimed = 0;
         double secondsTimed = 0;
         listener.started(step, config.steps(), batch * time, resume);
@@ -201,16 +204,11 @@ public final class Pretrainer {
 
     private void probe(Gpt gpt, int step, List<ReadingProbes.Point> probed) {
         if (probes != null) {
-            long tokens = tokensBefore() + (long) step * config.batchSize() * modelConfig.contextLength();
+            long tokens = tokensBefore + (long) step * config.batchSize() * modelConfig.contextLength();
             List<ReadingProbes.Point> points = probes.measure(gpt, tokenizer, step, tokens);
             probed.addAll(points);
             listener.probed(step, points);
         }
-    }
-
-    /** The tokens read before this run: none for a fresh base, the parent's whole reading for a continued one. */
-    private long tokensBefore() {
-        return parent == null ? 0 : Provenance.tokensRead(parent.provenance());
     }
 
     private void checkpoint(RunRecord record, Gpt gpt, AdamW adam, RunRecord.Progress progress) {

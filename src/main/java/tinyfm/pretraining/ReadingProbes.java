@@ -37,6 +37,11 @@ public final class ReadingProbes {
         this.seeds = seeds;
     }
 
+    /** What is probed, as a checkpoint records it: "topic,sentiment; 100 labels; 5 seeds". */
+    public String setup() {
+        return String.join(",", taskNames()) + "; " + labels + " labels; " + seeds + " seeds";
+    }
+
     public List<String> taskNames() {
         return tasks.stream().map(Task::name).toList();
     }
@@ -49,7 +54,8 @@ public final class ReadingProbes {
     /**
      * The steps a run continued after {@code stepsBefore} steps of reading (a parent base's, for
      * {@code adapt}) is probed at: 0, those where the whole reading falls on the same log-spaced grid
-     * as a fresh run's, and the last. So a continued curve keeps the spacing of the one it extends.
+     * as a fresh run's, and the last. So a continued curve keeps the spacing of the one it extends
+     * (exactly when both runs read the same tokens per step, as adapt's defaults do).
      */
     public static List<Integer> schedule(int totalSteps, long stepsBefore) {
         List<Integer> steps = new ArrayList<>(List.of(0));

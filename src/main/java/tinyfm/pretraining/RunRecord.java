@@ -31,8 +31,10 @@ final class RunRecord {
     private final GptConfig model;
     private final TrainingConfig config;
     private final JsonObject parent;
+    private final String probes;
 
-    RunRecord(Corpus corpus, TokenData data, Tokenizer tokenizer, GptConfig model, TrainingConfig config, JsonObject parent) {
+    /** {@code parent} is what {@link Provenance#parent} records of it (null for a fresh base); {@code probes} says what is probed. */
+    RunRecord(Corpus corpus, TokenData data, Tokenizer tokenizer, GptConfig model, TrainingConfig config, JsonObject parent, String probes) {
         this.corpus = corpus;
         this.corpusSha256 = corpusSha256(corpus);
         this.data = data;
@@ -40,6 +42,11 @@ final class RunRecord {
         this.model = model;
         this.config = config;
         this.parent = parent;
+        this.probes = probes;
+    }
+
+    private String parentSha256() {
+        return parent == null ? null : parent.get("sha256").getAsString();
     }
 
     static String corpusSha256(Corpus corpus) {
@@ -92,6 +99,8 @@ final class RunRecord {
         state.addProperty("train_seconds", progress.trainSeconds());
         state.addProperty("corpus_sha256", corpusSha256);
         state.add("training", Json.GSON.toJsonTree(config));
+        state.addProperty("probe_setup", probes);
+        state.addProperty("parent_sha256", parentSha256());
         state.add("curve", Json.GSON.toJsonTree(progress.curve()));
         state.add("probes", Json.GSON.toJsonTree(progress.probes()));
         Checkpoint.save(file, model, tokenizer, gpt.parameters().values(), provenance(progress, 0, false), state,
@@ -109,6 +118,16 @@ final class RunRecord {
         }
         if (!state.get("corpus_sha256").getAsString().equals(corpusSha256)) {
             throw new UserError(file + ": checkpoint was made on a different corpus; resume with the same --corpus");
+        }
+        if (state.has("probe_setup")) { // checkpoints from before it was kept are not checked
+            String savedParent = state.has("parent_sha256") ? state.get("parent_sha256").getAsString() : null;
+            if (!java.util.Objects.equals(savedParent, parentSha256())) {
+                throw new UserError(file + ": checkpoint continued " + (savedParent == null ? "no base" : "the base with sha256 " + savedParent)
+                        + "; resume with the same --base");
+            }
+            if (!state.get("probe_setup").getAsString().equals(probes)) {
+                throw new UserError(file + ": checkpoint probed " + state.get("probe_setup").getAsString() + "; resume with the same --probe options");
+            }
         }
         gpt.parameters().values().assign(checkpoint.model().weights());
         adam.restore(checkpoint.firstMoments(), checkpoint.secondMoments(), state.get("adam_steps").getAsLong());

@@ -1,16 +1,20 @@
 package tinyfm.report;
 
 import com.google.gson.JsonObject;
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import tinyfm.base.Provenance;
 import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.ReadingProbes;
 import tinyfm.util.Json;
@@ -20,86 +24,95 @@ import tinyfm.util.UserError;
  * What a base knew as it read: the linear probe's test accuracy on each task (mean over seeds, with
  * its 95% interval) and the validation bits per byte, against tokens read, from the base's own
  * provenance ({@code pretrain --probe}). Chance is drawn for every task.
+ *
+ * <p>A base that {@code adapt --probe} continued from a probed parent starts with the parent's run:
+ * its probes (those probed the same way, before the continuation's first) and its loss curve, so the
+ * chart runs on from where the parent's ended. Only the parent's own run is drawn, not its ancestors'.
  */
 public final class ReadingChart {
     private ReadingChart() {}
 
-    /**
-     * The base's probes, against every token it read. A base that {@code adapt --probe} continued from
-     * a probed parent starts with the parent's points (those probed the same way, before the
-     * continuation's first), so the curve runs on from where the parent's ended.
-     */
-    public static List<ReadingProbes.Point> probes(JsonObject provenance, String file) {
+    /** Everything the chart and table draw, against all the tokens read (a parent's counted). */
+    public record Reading(List<ReadingProbes.Point> probes, List<Loss> losses, OptionalLong continuedAt) {
+        /** The tasks, in the order they were first probed. */
+        public List<String> tasks() {
+            return probes.stream().map(ReadingProbes.Point::task).distinct().toList();
+        }
+    }
+
+    /** Validation bits per byte after this many million tokens, measured on the parent's text or on the base's own. */
+    public record Loss(double millionTokens, double bitsPerByte, boolean parentsText) {}
+
+    public static Reading of(JsonObject provenance, String file) {
         if (!provenance.has("reading_probes")) {
             throw new UserError(file + ": this base records no probes; pretrain it with --probe TASKS (or adapt it with --probe) to draw what it knew as it read");
         }
-        List<ReadingProbes.Point> own = List.of(Json.GSON.fromJson(provenance.get("reading_probes"), ReadingProbes.Point[].class));
-        List<ReadingProbes.Point> all = new ArrayList<>(parentProbes(provenance, own));
-        all.addAll(own);
-        return List.copyOf(all);
-    }
-
-    /** Where a continued base's own reading began (the parent's tokens), if the chart draws the parent's probes before it. */
-    public static java.util.OptionalLong continuedAt(JsonObject provenance) {
-        if (!provenance.has("reading_probes")) {
-            return java.util.OptionalLong.empty();
-        }
-        List<ReadingProbes.Point> own = List.of(Json.GSON.fromJson(provenance.get("reading_probes"), ReadingProbes.Point[].class));
-        return parentProbes(provenance, own).isEmpty() ? java.util.OptionalLong.empty()
-                : java.util.OptionalLong.of(tinyfm.base.Provenance.tokensRead(provenance) - provenance.get("tokens_seen").getAsLong());
-    }
-
-    private static List<ReadingProbes.Point> parentProbes(JsonObject provenance, List<ReadingProbes.Point> own) {
+        List<ReadingProbes.Point> own = points(provenance);
         JsonObject parent = provenance.has("parent") ? provenance.getAsJsonObject("parent") : null;
-        if (parent == null || !parent.has("reading_probes") || own.isEmpty()) {
+        List<ReadingProbes.Point> before = parent == null ? List.of() : parentProbes(parent, own);
+        List<ReadingProbes.Point> probes = new ArrayList<>(before);
+        probes.addAll(own);
+        long tokensBefore = Provenance.tokensRead(provenance) - provenance.get("tokens_seen").getAsLong();
+        List<Loss> losses = new ArrayList<>();
+        if (parent != null && parent.has("curve")) {
+            long parentTokens = parent.get("tokens_seen").getAsLong();
+            long parentBefore = (parent.has("total_tokens_seen") ? parent.get("total_tokens_seen").getAsLong() : parentTokens) - parentTokens;
+            losses.addAll(losses(parent, parentBefore, true));
+        }
+        losses.addAll(losses(provenance, tokensBefore, false));
+        return new Reading(List.copyOf(probes), List.copyOf(losses), before.isEmpty() ? OptionalLong.empty() : OptionalLong.of(tokensBefore));
+    }
+
+    private static List<ReadingProbes.Point> points(JsonObject run) {
+        return List.of(Json.GSON.fromJson(run.get("reading_probes"), ReadingProbes.Point[].class));
+    }
+
+    /** The parent's probes made the same way as the base's own (task, labels, seeds), before its own first. */
+    private static List<ReadingProbes.Point> parentProbes(JsonObject parent, List<ReadingProbes.Point> own) {
+        if (!parent.has("reading_probes") || own.isEmpty()) {
             return List.of();
         }
         long start = own.stream().mapToLong(ReadingProbes.Point::tokensSeen).min().orElseThrow();
-        List<ReadingProbes.Point> kept = new ArrayList<>();
-        for (ReadingProbes.Point p : Json.GSON.fromJson(parent.get("reading_probes"), ReadingProbes.Point[].class)) {
-            boolean sameProbe = own.stream().anyMatch(o -> o.task().equals(p.task()) && o.labels() == p.labels()
-                    && o.accuracies().length == p.accuracies().length);
-            if (p.tokensSeen() < start && sameProbe) {
-                kept.add(p);
-            }
-        }
-        return kept;
+        return points(parent).stream()
+                .filter(p -> p.tokensSeen() < start && own.stream().anyMatch(o -> o.task().equals(p.task())
+                        && o.labels() == p.labels() && o.accuracies().length == p.accuracies().length))
+                .toList();
     }
 
-    /** Validation bits per byte against tokens read (millions): a continued base's parent run first, then its own. */
-    private static List<double[]> bitsPerByte(JsonObject provenance) {
-        List<double[]> points = new ArrayList<>();
-        if (provenance.has("parent") && provenance.getAsJsonObject("parent").has("curve")) {
-            JsonObject parent = provenance.getAsJsonObject("parent");
-            long before = parent.get("total_tokens_seen").getAsLong() - parent.get("tokens_seen").getAsLong();
-            addCurve(points, parent, before);
-        }
-        addCurve(points, provenance, tinyfm.base.Provenance.tokensRead(provenance) - provenance.get("tokens_seen").getAsLong());
-        return points;
-    }
-
-    private static void addCurve(List<double[]> points, JsonObject run, long tokensBefore) {
+    /** A run's validation curve; its steps become tokens at the run's own tokens per step, after what was read before it. */
+    private static List<Loss> losses(JsonObject run, long tokensBefore, boolean parentsText) {
         double tokensPerStep = run.get("tokens_seen").getAsDouble() / Math.max(1, run.get("steps").getAsInt());
+        List<Loss> losses = new ArrayList<>();
         for (Pretrainer.Point p : Json.GSON.fromJson(run.get("curve"), Pretrainer.Point[].class)) {
             if (p.step() > 0 && Double.isFinite(p.validationBitsPerByte())) {
-                points.add(new double[] {(tokensBefore + p.step() * tokensPerStep) / 1e6, p.validationBitsPerByte()});
+                losses.add(new Loss((tokensBefore + p.step() * tokensPerStep) / 1e6, p.validationBitsPerByte(), parentsText));
             }
         }
+        return losses;
     }
 
     public static XYChart chart(JsonObject provenance, String file) {
-        List<ReadingProbes.Point> probes = probes(provenance, file);
+        return chart(of(provenance, file), sameText(provenance));
+    }
+
+    /** Whether a continued base read the same text as its parent, so that one loss line can join both runs. */
+    private static boolean sameText(JsonObject provenance) {
+        JsonObject parent = provenance.has("parent") ? provenance.getAsJsonObject("parent") : null;
+        return parent == null || (parent.has("corpus_sha256") && parent.get("corpus_sha256").equals(provenance.get("corpus_sha256")));
+    }
+
+    private static XYChart chart(Reading reading, boolean sameText) {
         XYChart chart = new XYChartBuilder().width(900).height(520).title("What the base knew as it read")
                 .xAxisTitle("tokens read (millions, log scale)").yAxisTitle("probe test accuracy (%, mean and 95% interval over seeds)").build();
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.setYAxisGroupTitle(1, "validation bits per byte");
         chart.getStyler().setYAxisDecimalPattern("0.0");
         Map<String, List<ReadingProbes.Point>> byTask = new LinkedHashMap<>();
-        probes.forEach(p -> byTask.computeIfAbsent(p.task(), k -> new ArrayList<>()).add(p));
-        double first = Double.MAX_VALUE, last = 0, low = 100, high = 0;
+        reading.probes().forEach(p -> byTask.computeIfAbsent(p.task(), k -> new ArrayList<>()).add(p));
+        double first = Double.MAX_VALUE, low = 100, high = 0;
         for (Map.Entry<String, List<ReadingProbes.Point>> e : byTask.entrySet()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>(), error = new ArrayList<>();
             ReadingProbes.Point atZero = null;
@@ -121,7 +134,6 @@ public final class ReadingChart {
                 high = Math.max(high, y.get(i) + error.get(i));
             }
             first = Math.min(first, x.get(0));
-            last = Math.max(last, x.get(x.size() - 1));
             String name = String.format(Locale.ROOT, "%s probe (%d labels, %d seeds%s)", e.getKey(), any.labels(), any.accuracies().length,
                     atZero == null ? "" : String.format(Locale.ROOT, "; random weights: %.1f%%", 100 * atZero.meanAccuracy()));
             chart.addSeries(name, x, y, error);
@@ -130,29 +142,42 @@ public final class ReadingChart {
             chance.setMarker(SeriesMarkers.NONE);
             chance.setLineStyle(SeriesLines.DASH_DASH);
         }
-        List<Double> x = new ArrayList<>(), bpb = new ArrayList<>();
-        for (double[] p : bitsPerByte(provenance)) {
-            if (p[0] >= first * 0.999) {
-                x.add(p[0]);
-                bpb.add(p[1]);
-            }
-        }
-        java.util.OptionalLong continued = continuedAt(provenance);
-        if (continued.isPresent()) { // a dotted vertical line where adapt took over from the parent
-            double at = continued.getAsLong() / 1e6;
+        if (reading.continuedAt().isPresent()) { // a dotted vertical line where adapt took over from the parent
+            double at = reading.continuedAt().getAsLong() / 1e6;
             var from = chart.addSeries(String.format(Locale.ROOT, "continued by adapt from here (%.1f M tokens)", at),
                     List.of(at, at), List.of(low, high));
             from.setMarker(SeriesMarkers.NONE);
             from.setLineStyle(SeriesLines.DOT_DOT);
-            from.setLineColor(java.awt.Color.GRAY);
+            from.setLineColor(Color.GRAY);
         }
-        if (!x.isEmpty()) {
-            var loss = chart.addSeries("validation bits per byte (right axis)", x, bpb);
-            loss.setYAxisGroup(1);
-            loss.setMarker(SeriesMarkers.NONE);
-            loss.setLineColor(java.awt.Color.DARK_GRAY);
+        // one loss line if both runs were validated on the same text, else one per text
+        Map<String, List<Loss>> lines = new LinkedHashMap<>();
+        for (Loss l : reading.losses()) {
+            if (l.millionTokens() >= first * 0.999) {
+                String name = sameText ? "validation bits per byte (right axis)"
+                        : l.parentsText() ? "validation bits per byte, the parent's text (right axis)" : "validation bits per byte, the adapted text (right axis)";
+                lines.computeIfAbsent(name, k -> new ArrayList<>()).add(l);
+            }
         }
+        lines.forEach((name, points) -> {
+            var line = chart.addSeries(name, points.stream().map(Loss::millionTokens).toList(), points.stream().map(Loss::bitsPerByte).toList());
+            line.setYAxisGroup(1);
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(name.contains("parent's text") ? Color.GRAY : Color.DARK_GRAY);
+        });
         return chart;
+    }
+
+    /** The probes as a Markdown table: a row per point of the reading, a column per task ("–" where a task was not probed). */
+    public static String table(Reading reading) {
+        List<String> tasks = reading.tasks();
+        StringBuilder table = new StringBuilder("| tokens read | ").append(String.join(" | ", tasks)).append(" |\n");
+        table.append("|---:|").append("---:|".repeat(tasks.size())).append('\n');
+        Map<Long, Map<String, Double>> rows = new TreeMap<>();
+        reading.probes().forEach(p -> rows.computeIfAbsent(p.tokensSeen(), k -> new LinkedHashMap<>()).put(p.task(), p.meanAccuracy()));
+        rows.forEach((tokens, accuracy) -> table.append(String.format(Locale.ROOT, "| %,d | %s |%n", tokens, String.join(" | ",
+                tasks.stream().map(t -> accuracy.containsKey(t) ? String.format(Locale.ROOT, "%.1f%%", 100 * accuracy.get(t)) : "–").toList()))));
+        return table.toString();
     }
 
     static double halfWidth95(double[] xs) {

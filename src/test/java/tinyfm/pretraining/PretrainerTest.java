@@ -140,13 +140,70 @@ class PretrainerTest {
                 "the continuation starts from the parent's weights, probed the same way");
 
         var provenance = child.base().provenance();
-        List<ReadingProbes.Point> drawn = tinyfm.report.ReadingChart.probes(provenance, "child.tfm");
+        tinyfm.report.ReadingChart.Reading reading = tinyfm.report.ReadingChart.of(provenance, "child.tfm");
         assertEquals(List.of(0L, before, before + 21 * perStep, before + 50 * perStep, before + 60 * perStep),
-                drawn.stream().map(ReadingProbes.Point::tokensSeen).toList(), "the parent's step 0, then the continuation's own");
-        assertEquals(java.util.OptionalLong.of(before), tinyfm.report.ReadingChart.continuedAt(provenance));
+                reading.probes().stream().map(ReadingProbes.Point::tokensSeen).toList(), "the parent's step 0, then the continuation's own");
+        assertEquals(java.util.OptionalLong.of(before), reading.continuedAt());
+        // the parent's validations (every 20 steps) at their own tokens, then the child's after the parent's 50 steps
+        List<Double> lossTokens = reading.losses().stream().map(l -> l.millionTokens() * 1e6).toList();
+        List<Double> expected = java.util.stream.Stream.concat(java.util.stream.Stream.of(20, 40, 50).map(s -> (double) s * perStep),
+                java.util.stream.Stream.of(20, 40, 60).map(s -> (double) before + s * perStep)).toList();
+        assertEquals(expected.size(), lossTokens.size(), lossTokens.toString());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i), lossTokens.get(i), 1e-3, lossTokens.toString());
+        }
         var names = tinyfm.report.ReadingChart.chart(provenance, "child.tfm").getSeriesMap().keySet();
         assertTrue(names.stream().anyMatch(n -> n.startsWith("continued by adapt from here")), names.toString());
         assertTrue(names.contains("t chance (50%)"), names.toString());
+        assertTrue(names.contains("validation bits per byte (right axis)"), "one loss line: the same text throughout " + names);
+    }
+
+    @Test
+    void aContinuedRunWithProbesResumesExactlyAndRefusesOtherProbes(@TempDir Path dir) throws Exception {
+        tinyfm.data.Task task = tinyfm.data.Task.load(TestData.task(dir, "t", List.of("good", "bad"), 12).toString());
+        ReadingProbes probes = new ReadingProbes(List.of(task), 8, 2);
+        ModelFile parent = new Pretrainer(corpus, tokenizer, model, training(50), null, new Pretrainer.Listener() {}).withProbes(probes).run().base();
+        Pretrainer.Result straight = new Pretrainer(corpus, tokenizer, model, training(60), null, new Pretrainer.Listener() {})
+                .continueFrom(parent, "parent-sha").withProbes(probes).run();
+        Path ckpt = dir.resolve("child.ckpt");
+        new Pretrainer(corpus, tokenizer, model, training(60), ckpt, stopAt(30)).continueFrom(parent, "parent-sha").withProbes(probes)
+                .run(false, null, stop);
+        stop.set(false);
+
+        ReadingProbes other = new ReadingProbes(List.of(task), 4, 2);
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(tinyfm.util.UserError.class, () -> new Pretrainer(corpus, tokenizer, model,
+                training(60), ckpt, new Pretrainer.Listener() {}).continueFrom(parent, "parent-sha").withProbes(other).run(true, null, stop));
+        assertTrue(refused.getMessage().contains("same --probe options"), refused.getMessage());
+        refused = org.junit.jupiter.api.Assertions.assertThrows(tinyfm.util.UserError.class, () -> new Pretrainer(corpus, tokenizer, model,
+                training(60), ckpt, new Pretrainer.Listener() {}).continueFrom(parent, "another-sha").withProbes(probes).run(true, null, stop));
+        assertTrue(refused.getMessage().contains("same --base"), refused.getMessage());
+
+        Pretrainer.Result resumed = new Pretrainer(corpus, tokenizer, model, training(60), ckpt, new Pretrainer.Listener() {})
+                .continueFrom(parent, "parent-sha").withProbes(probes).run(true, null, stop);
+        assertEquals(straight.model().parameters().values(), resumed.model().parameters().values(), "resumed = uninterrupted");
+        assertEquals(straight.probes().stream().map(ReadingProbes.Point::tokensSeen).toList(),
+                resumed.probes().stream().map(ReadingProbes.Point::tokensSeen).toList());
+        for (int i = 0; i < straight.probes().size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(straight.probes().get(i).accuracies(), resumed.probes().get(i).accuracies(), 0.0);
+        }
+    }
+
+    @Test
+    void theReadingTableKeepsEachTaskInItsColumn() {
+        ReadingProbes.Point a = new ReadingProbes.Point(0, 0, "a", 8, new double[] {0.5}, 0.5, 0.5);
+        ReadingProbes.Point b = new ReadingProbes.Point(0, 0, "b", 8, new double[] {0.25}, 0.25, 0.5);
+        ReadingProbes.Point laterB = new ReadingProbes.Point(10, 1000, "b", 8, new double[] {0.75}, 0.75, 0.5);
+        ReadingProbes.Point laterA = new ReadingProbes.Point(10, 1000, "a", 8, new double[] {0.6}, 0.6, 0.5);
+        ReadingProbes.Point onlyB = new ReadingProbes.Point(20, 2000, "b", 8, new double[] {0.8}, 0.8, 0.5);
+        String table = tinyfm.report.ReadingChart.table(new tinyfm.report.ReadingChart.Reading(List.of(a, b, laterB, laterA, onlyB), List.of(),
+                java.util.OptionalLong.empty()));
+        assertEquals("""
+                | tokens read | a | b |
+                |---:|---:|---:|
+                | 0 | 50.0% | 25.0% |
+                | 1,000 | 60.0% | 75.0% |
+                | 2,000 | – | 80.0% |
+                """, table);
     }
 
     private final AtomicBoolean stop = new AtomicBoolean();
