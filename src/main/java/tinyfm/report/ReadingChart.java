@@ -40,7 +40,7 @@ public final class ReadingChart {
         }
     }
 
-    /** Validation bits per byte after this many million tokens, measured on the parent's text or on the base's own. */
+    /** Validation bits per byte after this many million tokens; {@code parentsText} when a parent was validated on another text than the base. */
     public record Loss(double millionTokens, double bitsPerByte, boolean parentsText) {}
 
     public static Reading of(JsonObject provenance, String file) {
@@ -57,7 +57,8 @@ public final class ReadingChart {
         if (parent != null && parent.has("curve")) {
             long parentTokens = parent.get("tokens_seen").getAsLong();
             long parentBefore = (parent.has("total_tokens_seen") ? parent.get("total_tokens_seen").getAsLong() : parentTokens) - parentTokens;
-            losses.addAll(losses(parent, parentBefore, true));
+            boolean sameText = parent.has("corpus_sha256") && parent.get("corpus_sha256").equals(provenance.get("corpus_sha256"));
+            losses.addAll(losses(parent, parentBefore, !sameText));
         }
         losses.addAll(losses(provenance, tokensBefore, false));
         return new Reading(List.copyOf(probes), List.copyOf(losses), before.isEmpty() ? OptionalLong.empty() : OptionalLong.of(tokensBefore));
@@ -92,16 +93,10 @@ public final class ReadingChart {
     }
 
     public static XYChart chart(JsonObject provenance, String file) {
-        return chart(of(provenance, file), sameText(provenance));
+        return chart(of(provenance, file));
     }
 
-    /** Whether a continued base read the same text as its parent, so that one loss line can join both runs. */
-    private static boolean sameText(JsonObject provenance) {
-        JsonObject parent = provenance.has("parent") ? provenance.getAsJsonObject("parent") : null;
-        return parent == null || (parent.has("corpus_sha256") && parent.get("corpus_sha256").equals(provenance.get("corpus_sha256")));
-    }
-
-    private static XYChart chart(Reading reading, boolean sameText) {
+    public static XYChart chart(Reading reading) {
         XYChart chart = new XYChartBuilder().width(900).height(520).title("What the base knew as it read")
                 .xAxisTitle("tokens read (millions, log scale)").yAxisTitle("probe test accuracy (%, mean and 95% interval over seeds)").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -151,6 +146,7 @@ public final class ReadingChart {
             from.setLineColor(Color.GRAY);
         }
         // one loss line if both runs were validated on the same text, else one per text
+        boolean sameText = reading.losses().stream().noneMatch(Loss::parentsText);
         Map<String, List<Loss>> lines = new LinkedHashMap<>();
         for (Loss l : reading.losses()) {
             if (l.millionTokens() >= first * 0.999) {
