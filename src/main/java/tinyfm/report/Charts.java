@@ -159,11 +159,15 @@ public final class Charts {
         return chart;
     }
 
+    /** A dashed level line from the first tick to the last; with one tick, across the whole plot, or it would have no length. */
     private static void categoryLevel(CategoryChart chart, String name, List<String> ticks, double value, java.awt.Color colour) {
         var s = chart.addSeries(name, ticks, java.util.Collections.nCopies(ticks.size(), value));
         s.setMarker(SeriesMarkers.NONE);
         s.setLineStyle(SeriesLines.DASH_DASH);
         s.setLineColor(colour);
+        if (ticks.size() == 1) {
+            chart.addAnnotation(new LevelLine(value, colour));
+        }
     }
 
     /**

@@ -96,15 +96,19 @@ public final class ReadingChart {
         return chart(of(provenance, file));
     }
 
+    /** One colour a task: its probe, its intervals and its chance line. */
+    private static final Color[] TASK_COLOURS = {new Color(40, 90, 200), new Color(170, 40, 170), new Color(20, 140, 60)};
+
     public static XYChart chart(Reading reading) {
         XYChart chart = new XYChartBuilder().width(900).height(520).title("What the base knew as it read")
-                .xAxisTitle("tokens read (millions, log scale)").yAxisTitle("probe test accuracy (%, mean and 95% interval over seeds)").build();
+                .xAxisTitle("tokens read (millions, log scale)").yAxisTitle("probe test accuracy (%, mean, 95% interval)").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.setYAxisGroupTitle(1, "validation bits per byte");
         chart.getStyler().setYAxisDecimalPattern("0.0");
+        chart.getStyler().setErrorBarsColorSeriesColor(true); // each task's intervals in its colour, not all black
         Map<String, List<ReadingProbes.Point>> byTask = new LinkedHashMap<>();
         reading.probes().forEach(p -> byTask.computeIfAbsent(p.task(), k -> new ArrayList<>()).add(p));
         double first = Double.MAX_VALUE, low = 100, high = 0;
@@ -131,11 +135,15 @@ public final class ReadingChart {
             first = Math.min(first, x.get(0));
             String name = String.format(Locale.ROOT, "%s probe (%d labels, %d seeds%s)", e.getKey(), any.labels(), any.accuracies().length,
                     atZero == null ? "" : String.format(Locale.ROOT, "; random weights: %.1f%%", 100 * atZero.meanAccuracy()));
-            chart.addSeries(name, x, y, error);
+            Color colour = TASK_COLOURS[byTask.keySet().stream().toList().indexOf(e.getKey()) % TASK_COLOURS.length];
+            var probe = chart.addSeries(name, x, y, error);
+            probe.setLineColor(colour);
+            probe.setMarkerColor(colour);
             var chance = chart.addSeries(String.format(Locale.ROOT, "%s chance (%.0f%%)", e.getKey(), 100 * any.chance()),
                     List.of(x.get(0), x.get(x.size() - 1)), List.of(100 * any.chance(), 100 * any.chance()));
             chance.setMarker(SeriesMarkers.NONE);
             chance.setLineStyle(SeriesLines.DASH_DASH);
+            chance.setLineColor(colour); // a task's chance line in the task's colour
         }
         if (reading.continuedAt().isPresent()) { // a dotted vertical line where adapt took over from the parent
             double at = reading.continuedAt().getAsLong() / 1e6;

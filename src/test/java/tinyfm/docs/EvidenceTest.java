@@ -102,6 +102,37 @@ class EvidenceTest {
         assertEquals(Report.mainTable(grid.runs()).strip(), m.group(2).strip(), "regenerate with: tinyfm report --from " + m.group(1));
     }
 
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s#]+)(#[^)\\s]*)?\\)");
+
+    /** Relative links and images in a Markdown page whose file does not exist. */
+    static List<String> brokenLinks(Path page, String text) {
+        List<String> out = new ArrayList<>();
+        Matcher m = LINK.matcher(text.replaceAll("`[^`]*`", ""));
+        while (m.find()) {
+            String target = m.group(1);
+            if (!target.contains(":") && !Files.exists(page.getParent().resolve(target))) {
+                out.add(target);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyLinkAndChartAPageShowsIsCommitted() throws Exception {
+        List<String> broken = new ArrayList<>();
+        for (Path page : pages()) {
+            brokenLinks(page, Files.readString(page)).forEach(t -> broken.add(Home.dir().relativize(page) + " -> " + t));
+        }
+        assertEquals(List.of(), broken, "links to files that are not there (a report's charts: commit them, or say how to draw them)");
+    }
+
+    @Test
+    void aBrokenLinkIsCaught() {
+        Path page = Home.dir().resolve("README.md");
+        assertEquals(List.of("docs/no-such-page.md", "gone.png"),
+                brokenLinks(page, "[a](docs/no-such-page.md), [b](docs/cli.md#x), ![c](gone.png), [d](https://example.org/x) and `[e](f.md)`"));
+    }
+
     @Test
     void aNumberThatIsNotInTheSourceIsCaught() {
         assertEquals(List.of("+31.0"), missing("gain +29.0 [+20.2, +37.8], and +31.0", "| +29.0 [+20.2, +37.8] |"));

@@ -37,6 +37,33 @@ class ChartsTest {
     }
 
     @Test
+    void withOneLabelBudgetChanceIsStillDrawnAcrossThePlot() {
+        List<Run> one = grid().stream().filter(r -> r.labels().equals("100")).toList();
+        var chart = Charts.dataEfficiency(Summary.cells(one), "topic", TimeViewsTest.QUARTER);
+        java.awt.image.BufferedImage image = org.knowm.xchart.BitmapEncoder.getBufferedImage(chart);
+        // the y axis runs 0 to 100, so chance (25%) sits a quarter of the way up the plot: look for grey
+        // dashes along one row near each side of the plot, far from the one tick in the middle
+        int rowsWithGreyAtBothSides = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            if (greyPixels(image, y, 0, image.getWidth() / 4) > 10 && greyPixels(image, y, 3 * image.getWidth() / 4, image.getWidth()) > 10) {
+                rowsWithGreyAtBothSides++;
+            }
+        }
+        assertTrue(rowsWithGreyAtBothSides > 0, "no chance line reaches the plot's sides");
+    }
+
+    private static int greyPixels(java.awt.image.BufferedImage image, int y, int from, int to) {
+        int n = 0;
+        for (int x = from; x < to; x++) {
+            java.awt.Color c = new java.awt.Color(image.getRGB(x, y));
+            if (c.equals(java.awt.Color.GRAY)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
     void theTransferGainChartDrawsThePairedDifferenceWithAZeroLine() {
         var chart = Charts.transferGain(grid());
         var series = chart.getSeriesMap();
