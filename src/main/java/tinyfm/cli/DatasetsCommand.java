@@ -27,6 +27,18 @@ final class DatasetsCommand implements Callable<Integer> {
             out.printf("  %-10s %,6d documents in %2d files, %,d characters (%.1f MB UTF-8): train %,d, validation %,d%n",
                     name, corpus.documentCount(), corpus.documents().size(), corpus.characters(), corpus.utf8Bytes() / 1e6, trainChars, valChars);
         }
+        for (String name : Corpus.PREPARED) { // too large to read here: its files, not its documents
+            java.nio.file.Path dir = tinyfm.util.Home.datasets().resolve(name);
+            List<java.io.File> files = java.nio.file.Files.isDirectory(dir)
+                    ? List.of(java.util.Objects.requireNonNull(dir.toFile().listFiles(f -> f.getName().endsWith(".txt.gz") || f.getName().endsWith(".txt"))))
+                    : List.of();
+            if (files.isEmpty()) {
+                out.printf("  %-10s not built: datasets/prepare builds it from its pinned packages (the repository does not hold it)%n", name);
+            } else {
+                out.printf("  %-10s %d files, %.1f MB compressed on disk, built by datasets/prepare%n",
+                        name, files.size(), files.stream().mapToLong(java.io.File::length).sum() / 1e6);
+            }
+        }
         out.println();
         out.println("Downstream tasks (small and labelled, for fine-tuning)");
         for (String name : Task.BUNDLED) {

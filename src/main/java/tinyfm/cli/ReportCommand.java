@@ -18,7 +18,7 @@ final class ReportCommand implements Callable<Integer> {
     Source source;
 
     static final class Source {
-        @Option(names = "--from", description = "A folder that 'tinyfm compare' or 'tinyfm demo' wrote (it holds results.json).")
+        @Option(names = "--from", description = "A folder that 'tinyfm compare' or 'tinyfm demo' wrote, or its results.json.")
         Path from;
 
         @Option(names = "--reading", paramLabel = "BASE", description = "A base pretrained with --probe: draw its probes and loss against tokens read.")
@@ -55,7 +55,8 @@ final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("Wrote %d charts (PNG and SVG) in %s, from %s.%n", charts.size(), dir, source.scale.resolve("ladder.json"));
             return 0;
         }
-        Path from = source.from;
+        Path from = source.from.endsWith(Report.RESULTS) && java.nio.file.Files.isRegularFile(source.from) // the file itself, as --pair takes it
+                ? java.util.Objects.requireNonNullElse(source.from.getParent(), Path.of(".")) : source.from;
         Report.Results results = Report.read(from);
         Path dir = out != null ? out : from;
         if (Files.exists(dir) && !Files.isDirectory(dir)) {

@@ -45,7 +45,8 @@ public record Corpus(String name, List<Document> documents) {
             throw new UserError(path + ": corpus not built yet; run datasets/prepare (it needs node and npm) to build it");
         }
         if (!Files.exists(path)) {
-            throw new UserError(path + ": corpus not found; give a .txt/.txt.gz file, a folder of them, or one of " + BUNDLED);
+            throw new UserError(path + ": corpus not found; give a .txt/.txt.gz file, a folder of them, or one of "
+                    + String.join(", ", BUNDLED) + " or " + String.join(", ", PREPARED));
         }
         List<Path> files = Files.isDirectory(path) ? textFilesIn(path) : List.of(path);
         if (files.isEmpty()) {

@@ -84,6 +84,7 @@ public class CliTest {
         Run r = run("datasets");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("books"));
+        assertTrue(r.out().contains("broad-xl   "), "the corpus datasets/prepare builds is listed, built or not: " + r.out());
         assertTrue(r.out().contains("train 2,100 examples {negative=1050, positive=1050}"), r.out());
         assertTrue(r.out().contains("Checksums: all 31 files match"), r.out());
     }

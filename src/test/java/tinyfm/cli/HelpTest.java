@@ -1,6 +1,7 @@
 package tinyfm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -22,9 +23,14 @@ class HelpTest {
 
     /** The real CLI in its own process; {@code input}, if not null, is piped to its stdin. */
     static Process tinyfmWithInput(String input, String... args) throws Exception {
+        return withOptions(input, "-Dtinyfm.log=" + System.getProperty("java.io.tmpdir") + "/tinyfm-help.log", args);
+    }
+
+    private static Process withOptions(String input, String options, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-                "-cp", System.getProperty("java.class.path"), "-Dtinyfm.log=" + System.getProperty("java.io.tmpdir") + "/tinyfm-help.log",
-                "tinyfm.cli.Main"));
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of(options.split(" ")));
+        command.add("tinyfm.cli.Main");
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         java.lang.Process p = pb.start();
@@ -61,6 +67,18 @@ class HelpTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aLogFileThatCannotBeWrittenKeepsTheTerminalClean(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path notAFolder = java.nio.file.Files.writeString(dir.resolve("file"), "x");
+        String shipped = tinyfm.util.Home.dir().resolve("src/main/resources/logback.xml").toString(); // not the tests' own logging
+        Process p = withOptions(null, "-Dlogback.configurationFile=" + shipped + " -Dtinyfm.log=" + notAFolder.resolve("tinyfm.log"), "inspect",
+                tinyfm.util.Home.dir().resolve("datasets/pretrained/small-broad.tfm").toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().startsWith(tinyfm.util.Home.dir().resolve("datasets/pretrained/small-broad.tfm") + ": base"), p.out());
+        assertFalse(p.out().contains("logback"), "the logger's own complaints stay off the terminal: " + p.out());
+        assertEquals("", p.err(), "the logger's own complaints stay off the terminal");
     }
 
     @Test

@@ -64,6 +64,9 @@ class ComparisonTest {
         assertEquals(report, Files.readString(again.resolve("report.md")));
         assertEquals(Files.readString(out.resolve("results.csv")), Files.readString(again.resolve("results.csv")));
         assertTrue(report.contains("identical architecture with the same tokenizer"));
+        Path fromFile = dir.resolve("from-file"); // the results.json itself works as well as its folder
+        assertEquals(0, CliTest.run("report", "--from", out.resolve("results.json").toString(), "--out", fromFile.toString()).code());
+        assertEquals(report, Files.readString(fromFile.resolve("report.md")));
     }
 
     @Test
