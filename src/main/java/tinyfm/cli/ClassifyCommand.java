@@ -99,7 +99,7 @@ final class ClassifyCommand implements Callable<Integer> {
             promptingOnly.add("--calibrate");
         }
         if (!promptingOnly.isEmpty()) {
-            throw new UserError(String.join(", ", promptingOnly) + ": for prompting a base (--base B --task T); "
+            throw new tinyfm.util.UsageError(String.join(", ", promptingOnly) + ": for prompting a base (--base B --task T); "
                     + "a fine-tuned --model classifies with its own head");
         }
         FineTunedModel m = FineTunedModel.load(source.model);
@@ -130,7 +130,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
     private int prompted(PrintWriter o) {
         if (task == null) {
-            throw new UserError("--base needs --task: the labels to score come from the task");
+            throw new tinyfm.util.UsageError("--base needs --task: the labels to score come from the task");
         }
         if (shots < 0) {
             throw new UsageError("--shots must be 0 or more, got " + shots);

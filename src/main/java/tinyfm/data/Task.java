@@ -49,7 +49,7 @@ public record Task(String name, Path dir, List<String> labels,
             case "train" -> train;
             case "val", "validation" -> validation;
             case "test" -> test;
-            default -> throw new UserError("unknown split '" + split + "'; use one of " + SPLITS);
+            default -> throw new tinyfm.util.UsageError("unknown split '" + split + "'; use one of " + SPLITS);
         };
     }
 

@@ -22,7 +22,7 @@ public final class Tokenizers {
         return switch (kind) {
             case "bpe" -> BpeTrainer.train(texts, vocabSize);
             case "char" -> CharTokenizer.train(texts);
-            default -> throw new UserError("unknown tokenizer kind '" + kind + "'; use bpe or char");
+            default -> throw new tinyfm.util.UsageError("unknown tokenizer kind '" + kind + "'; use bpe or char");
         };
     }
 

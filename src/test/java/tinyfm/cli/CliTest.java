@@ -77,6 +77,13 @@ public class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("tinyfm: error: unknown option"), r.err());
         assertEquals(2, run("pretrain", "--steps", "many").code());
+        String base = tinyfm.util.Home.dir().resolve("datasets/pretrained/small-broad.tfm").toString();
+        for (String[] bad : new String[][] {{"generate", "--base", base, "--temperature", "-1"}, {"classify", "--base", base, "--text", "hi"},
+                {"classify", "--base", base, "--task", "sentiment", "--label-words", "foo"}}) { // option values checked after parsing
+            Run r2 = run(bad);
+            assertEquals(2, r2.code(), String.join(" ", bad) + ": " + r2.err());
+            assertTrue(r2.err().contains("--help"), r2.err());
+        }
     }
 
     @Test
@@ -152,7 +159,7 @@ public class CliTest {
         assertTrue(own.out().contains("(bpe tokenizer, vocabulary 300)"), own.out());
 
         Run bad = run("generate", "--base", base.toString(), "--temperature", "-1");
-        assertEquals(1, bad.code());
+        assertEquals(2, bad.code(), "a bad option value is a usage error");
         assertTrue(bad.err().contains("--temperature"));
         assertFalse(bad.err().contains("Exception"));
     }
@@ -189,7 +196,7 @@ public class CliTest {
         assertTrue(c.out().startsWith("red") || c.out().startsWith("blue"), c.out());
 
         Run mixed = run("classify", "--model", model.toString(), "--shots", "2", "--calibrate", "--text", "x");
-        assertEquals(1, mixed.code());
+        assertEquals(2, mixed.code());
         assertTrue(mixed.err().contains("--shots, --calibrate: for prompting a base"), mixed.err());
 
         Run wrong = run("generate", "--base", model.toString());

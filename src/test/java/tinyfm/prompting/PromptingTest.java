@@ -124,7 +124,7 @@ class PromptingTest {
         assertEquals(0, worded.code(), worded.err());
         assertTrue(worded.err().contains("<azure|crimson>"), "the prompt is shown on stderr: " + worded.err());
         CliTest.Run noText = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--prompt", "no placeholder");
-        assertEquals(1, noText.code());
+        assertEquals(2, noText.code(), "a bad option value is a usage error");
         assertTrue(noText.err().contains("--prompt must contain {text}"), noText.err());
     }
 }

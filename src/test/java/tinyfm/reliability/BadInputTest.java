@@ -94,7 +94,7 @@ class BadInputTest {
                 Arguments.of("base where a fine-tuned model is expected", 1, "is a pretrained base, not a fine-tuned model", new String[] {"evaluate", "--model", p("base.tfm"), "--task", p("colours")}),
                 Arguments.of("negative steps", 2, "--steps must be at least 1", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--steps", "-5", "--out", p("out/a.tfm")}),
                 Arguments.of("zero batch", 2, "--batch must be at least 1", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--batch", "0", "--out", p("out/a.tfm")}),
-                Arguments.of("negative temperature", 1, "--temperature must be between 0 and 100", new String[] {"generate", "--base", p("base.tfm"), "--temperature", "-0.5"}),
+                Arguments.of("negative temperature", 2, "--temperature must be between 0 and 100", new String[] {"generate", "--base", p("base.tfm"), "--temperature", "-0.5"}),
                 Arguments.of("a model that does not fit in memory", 1, "needs about", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "base", "--embed", "4096", "--layers", "48", "--heads", "32", "--out", p("out/a.tfm")}),
                 Arguments.of("--out in a missing directory", 1, "does not exist; create it first", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--out", p("no/such/dir/a.tfm")}),
                 Arguments.of("--out would overwrite a base", 1, "already exists; add --force", new String[] {"pretrain", "--corpus", p("corpus.txt"), "--preset", "tiny", "--out", p("base.tfm")}),
