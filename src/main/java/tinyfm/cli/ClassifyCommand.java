@@ -137,6 +137,9 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         ModelFile baseFile = ModelFile.load(source.base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
+        if (shots > t.train().size()) {
+            throw new UsageError("--shots " + shots + ": the task's training split has only " + t.train().size() + " examples to put in the prompt");
+        }
         String template = prompt != null ? prompt.replace("\\n", "\n") : Prompts.defaultTemplate(t.name());
         List<String> words = Prompts.labelWords(t.labels(), labelWords);
         PromptClassifier classifier = new PromptClassifier(Bases.languageModel(baseFile, source.base), baseFile.tokenizer(), t.labels(),

@@ -76,7 +76,7 @@ public final class Main implements Runnable {
         });
         cli.setParameterExceptionHandler((e, args2) -> {
             PrintWriter w = e.getCommandLine().getErr();
-            String message = e.getMessage();
+            String message = plain(e.getMessage());
             w.println(ERROR + Character.toLowerCase(message.charAt(0)) + message.substring(1));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, w); // "Did you mean: tinyfm pretrain?"
             if (args2.length == 0) {
@@ -87,6 +87,13 @@ public final class Main implements Runnable {
             return 2;
         });
         return cli.execute(args);
+    }
+
+    /** Picocli's messages in a user's words, not Java's: "'abc' is not a long" says "not a whole number". */
+    static String plain(String message) {
+        return message.replaceAll("is not an? (int|long)\\b", "is not a whole number")
+                .replaceAll("is not an? (double|float)\\b", "is not a number")
+                .replaceFirst("^Unmatched argument at index \\d+: '([^']*)'$", "unknown command or argument '$1'");
     }
 
     /** The command tree: {@code tinyfm} and every subcommand. */

@@ -76,7 +76,9 @@ public class CliTest {
         Run r = run("--no-such-option");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("tinyfm: error: unknown option"), r.err());
-        assertEquals(2, run("pretrain", "--steps", "many").code());
+        Run notANumber = run("pretrain", "--steps", "many");
+        assertEquals(2, notANumber.code());
+        assertTrue(notANumber.err().contains("'many' is not a whole number"), "a user's words, not Java's: " + notANumber.err());
         String base = tinyfm.util.Home.dir().resolve("datasets/pretrained/small-broad.tfm").toString();
         for (String[] bad : new String[][] {{"generate", "--base", base, "--temperature", "-1"}, {"classify", "--base", base, "--text", "hi"},
                 {"classify", "--base", base, "--task", "sentiment", "--label-words", "foo"}}) { // option values checked after parsing

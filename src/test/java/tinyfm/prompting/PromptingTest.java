@@ -125,6 +125,9 @@ class PromptingTest {
         assertTrue(worded.err().contains("<azure|crimson>"), "the prompt is shown on stderr: " + worded.err());
         CliTest.Run noText = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--prompt", "no placeholder");
         assertEquals(2, noText.code(), "a bad option value is a usage error");
+        CliTest.Run tooMany = CliTest.run("classify", "--base", base.toString(), "--task", task.toString(), "--shots", "1000");
+        assertEquals(2, tooMany.code());
+        assertTrue(tooMany.err().contains("--shots 1000: the task's training split has only"), tooMany.err());
         assertTrue(noText.err().contains("--prompt must contain {text}"), noText.err());
     }
 }
