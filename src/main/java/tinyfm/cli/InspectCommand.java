@@ -80,9 +80,9 @@ final class InspectCommand implements Callable<Integer> {
                         points += String.format(" (+ %s: %d points)", key, o.remove(key).getAsJsonArray().size());
                     }
                 }
-                out.printf("  %-32s %s%s%n", e.getKey(), o.toString(), points);
+                out.printf("  %-32s %s%s%n", e.getKey(), shown(e.getKey(), o), points);
             } else {
-                out.printf("  %-32s %s%n", e.getKey(), e.getValue().isJsonPrimitive() ? e.getValue().getAsString() : e.getValue());
+                out.printf("  %-32s %s%n", e.getKey(), shown(e.getKey(), e.getValue()));
             }
         }
         trainingFlops(m).ifPresent(f -> out.printf("  %-32s %.3g (%s FLOPs per token, 6 per parameter plus attention, × tokens read, a parent base's included)%n",
@@ -126,5 +126,29 @@ final class InspectCommand implements Callable<Integer> {
             groups.put("classifier_head", weights - gpt.parameters().count());
         }
         return groups;
+    }
+
+    /** A record of plain values (the training settings, the machine) as name=value pairs; anything else as JSON. */
+    static String shown(String key, com.google.gson.JsonElement value) {
+        if (value.isJsonPrimitive()) {
+            return shown(key, value.getAsJsonPrimitive());
+        }
+        if (value.isJsonObject() && value.getAsJsonObject().entrySet().stream().allMatch(f -> f.getValue().isJsonPrimitive())) {
+            return String.join(", ", value.getAsJsonObject().entrySet().stream()
+                    .map(f -> f.getKey() + "=" + shown(f.getKey(), f.getValue().getAsJsonPrimitive())).toList());
+        }
+        return value.toString();
+    }
+
+    /** A recorded value as a reader wants it: counts with thousands separators, decimals to six significant digits. */
+    static String shown(String key, com.google.gson.JsonPrimitive value) {
+        if (!value.isNumber()) {
+            return value.getAsString();
+        }
+        java.math.BigDecimal number = value.getAsBigDecimal();
+        if (number.signum() == 0 || number.stripTrailingZeros().scale() <= 0) { // a whole number
+            return key.toLowerCase(java.util.Locale.ROOT).contains("seed") ? number.toBigInteger().toString() : String.format(java.util.Locale.ROOT, "%,d", number.toBigInteger());
+        }
+        return number.round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 }

@@ -149,6 +149,8 @@ public class CliTest {
         assertEquals(0, i.code(), i.err());
         assertTrue(i.out().contains("base (format tinyfm-model v1), checksums OK"));
         assertTrue(i.out().contains("corpus_sha256"));
+        assertTrue(i.out().lines().anyMatch(l -> l.matches("  train_tokens +[0-9]{1,3}(,[0-9]{3})*")), "counts are grouped: " + i.out());
+        assertTrue(i.out().lines().noneMatch(l -> l.matches(".*(?<![:\\d])\\d+\\.\\d{7,}.*")), "no float printed to the last bit (a time of day may have many): " + i.out());
         try { // each source file with the sha256 that sha256sum prints for it
             assertTrue(i.out().contains(tinyfm.util.Sha256.of(Path.of(corpus)) + "  corpus.txt"), i.out());
         } catch (java.io.IOException e) {
