@@ -46,7 +46,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--task", description = "With --base: the task whose labels are scored (bundled name or folder).")
     String task;
 
-    @Option(names = "--prompt", description = "With --base: the template; {text} is where the text goes, and each label's word follows it. Default for the bundled tasks, e.g. sentiment: \"Review: {text}\\nSentiment:\".")
+    @Option(names = "--prompt", description = "With --base: the template; {text} is where the text goes, and each label's word follows it. Default for the bundled tasks, for sentiment the prompt Review: {text}, a new line (written \\n), then Sentiment:.")
     String prompt;
 
     @Option(names = "--label-words", paramLabel = "LABEL=WORD,...", description = "With --base: the word scored for each label (the verbalizer), e.g. negative=terrible,positive=great. Default: each label's own name.")

@@ -19,7 +19,7 @@ import tinyfm.util.UserError;
 
 @Command(name = "compare", sortOptions = false, description = {
         "Measure transfer learning: the pretrained base against the same model trained from scratch.",
-        "For every task, label budget and seed: fine-tune the base (full and head only), fit a linear probe on its frozen features, train the identical model from scratch, and a bag-of-words baseline; and prompt the base zero-shot and few-shot. Writes results.json/.csv, report.md and charts."})
+        "For every task, label budget and seed: fine-tune the base (full and head only), fit a linear probe on its frozen features, train the identical model from scratch, and a bag-of-words baseline; and prompt the base zero-shot and few-shot. Writes results.json, results.csv, report.md and charts."})
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, description = "The pretrained base.")
     Path base;

@@ -31,7 +31,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "small", description = "Model size and training defaults: tiny, small, base, nanogpt. Default: ${DEFAULT-VALUE}.")
     String preset;
 
-    @Option(names = "--out", description = "Where to save the base. Default: bases/<preset>.tfm. Checkpoints go to <out>.ckpt.")
+    @Option(names = "--out", description = "Where to save the base. Default: bases/PRESET.tfm, PRESET being the --preset. Checkpoints go beside it, with .ckpt added to its name.")
     Path out;
 
     @Option(names = "--steps", description = "Training steps (the length of the learning-rate schedule). Default: the preset's.")

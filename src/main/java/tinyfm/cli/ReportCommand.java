@@ -25,7 +25,7 @@ final class ReportCommand implements Callable<Integer> {
         Path reading;
 
         @Option(names = "--pair", arity = "2", paramLabel = "RESULTS", description = "Two comparisons of different bases on the same cells "
-                + "(folders that 'tinyfm compare' wrote, or their results.json files): the fine-tune's and the probe's test accuracy, "
+                + "(each a folder that 'tinyfm compare' wrote, or its results.json): the fine-tune's and the probe's test accuracy, "
                 + "A − B seed by seed, with a 95%% interval.")
         List<Path> pair;
 

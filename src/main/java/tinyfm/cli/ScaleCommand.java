@@ -20,7 +20,7 @@ import tinyfm.util.UserError;
 
 @Command(name = "scale", sortOptions = false, description = {
         "Scale, measured: pretrain a ladder of model sizes for several compute budgets on the same corpus.",
-        "For each rung: validation bits per byte, training FLOPs, the transfer gain on topic and on sentiment (fine-tuned − scratch, 100 labels, 3 paired seeds, with 95%% intervals) and calibrated zero-shot accuracy on each. Writes ladder.json/.csv, report.md with the fitted power law, and charts."})
+        "For each rung: validation bits per byte, training FLOPs, the transfer gain on topic and on sentiment (fine-tuned − scratch, 100 labels, 3 paired seeds, with 95%% intervals) and calibrated zero-shot accuracy on each. Writes ladder.json and ladder.csv, report.md with the fitted power law, and charts."})
 final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Three sizes × two budgets, for a first look (the full ladder, 4 × 4 with 3 seeds per rung, took 22 minutes on a 2-core AVX-512 EPYC).")
     boolean quick;

@@ -51,8 +51,13 @@ class HelpTest {
             Process p = name.isEmpty() ? tinyfm("--help") : tinyfm(name, "--help");
             assertEquals(0, p.code(), name + " --help: " + p.err());
             assertEquals("", p.err(), name + " --help wrote to stderr");
-            for (String line : p.out().split("\n")) {
-                assertTrue(line.length() <= 80, name + " --help has a line of " + line.length() + " columns: " + line);
+            String[] lines = p.out().split("\n");
+            for (int i = 0; i < lines.length; i++) {
+                assertTrue(lines[i].length() <= 80, name + " --help has a line of " + lines[i].length() + " columns: " + lines[i]);
+                if (i > 0) { // the wrapping never splits a file name before its extension ("results." / "json")
+                    assertFalse(lines[i - 1].matches(".*[\\w>/]\\.$") && lines[i].strip().matches("(json|csv|tfm|ckpt|md|txt|png|svg)\\b.*"),
+                            name + " --help splits a file name: " + lines[i - 1] + " / " + lines[i]);
+                }
             }
             if (name.isEmpty()) {
                 continue;
