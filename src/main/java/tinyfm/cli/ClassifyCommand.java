@@ -22,7 +22,6 @@ import tinyfm.prompting.PromptClassifier;
 import tinyfm.prompting.Prompts;
 import tinyfm.util.Json;
 import tinyfm.util.UsageError;
-import tinyfm.util.UserError;
 
 @Command(name = "classify", sortOptions = false, description = {
         "Label text with a fine-tuned model, or with a base and a prompt (zero-shot or few-shot, no training).",
@@ -99,7 +98,7 @@ final class ClassifyCommand implements Callable<Integer> {
             promptingOnly.add("--calibrate");
         }
         if (!promptingOnly.isEmpty()) {
-            throw new tinyfm.util.UsageError(String.join(", ", promptingOnly) + ": for prompting a base (--base B --task T); "
+            throw new UsageError(String.join(", ", promptingOnly) + ": for prompting a base (--base B --task T); "
                     + "a fine-tuned --model classifies with its own head");
         }
         FineTunedModel m = FineTunedModel.load(source.model);
@@ -130,7 +129,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
     private int prompted(PrintWriter o) {
         if (task == null) {
-            throw new tinyfm.util.UsageError("--base needs --task: the labels to score come from the task");
+            throw new UsageError("--base needs --task: the labels to score come from the task");
         }
         if (shots < 0) {
             throw new UsageError("--shots must be 0 or more, got " + shots);

@@ -28,15 +28,12 @@ final class DatasetsCommand implements Callable<Integer> {
                     name, corpus.documentCount(), corpus.documents().size(), corpus.characters(), corpus.utf8Bytes() / 1e6, trainChars, valChars);
         }
         for (String name : Corpus.PREPARED) { // too large to read here: its files, not its documents
-            java.nio.file.Path dir = tinyfm.util.Home.datasets().resolve(name);
-            List<java.io.File> files = java.nio.file.Files.isDirectory(dir)
-                    ? List.of(java.util.Objects.requireNonNull(dir.toFile().listFiles(f -> f.getName().endsWith(".txt.gz") || f.getName().endsWith(".txt"))))
-                    : List.of();
+            List<java.nio.file.Path> files = Corpus.preparedFiles(name);
             if (files.isEmpty()) {
                 out.printf("  %-10s not built: datasets/prepare builds it from its pinned packages (the repository does not hold it)%n", name);
             } else {
                 out.printf("  %-10s %d files, %.1f MB compressed on disk, built by datasets/prepare%n",
-                        name, files.size(), files.stream().mapToLong(java.io.File::length).sum() / 1e6);
+                        name, files.size(), files.stream().mapToLong(f -> f.toFile().length()).sum() / 1e6);
             }
         }
         out.println();

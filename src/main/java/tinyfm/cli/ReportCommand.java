@@ -55,8 +55,7 @@ final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("Wrote %d charts (PNG and SVG) in %s, from %s.%n", charts.size(), dir, source.scale.resolve("ladder.json"));
             return 0;
         }
-        Path from = source.from.endsWith(Report.RESULTS) && java.nio.file.Files.isRegularFile(source.from) // the file itself, as --pair takes it
-                ? java.util.Objects.requireNonNullElse(source.from.getParent(), Path.of(".")) : source.from;
+        Path from = resultsFolder(source.from);
         Report.Results results = Report.read(from);
         Path dir = out != null ? out : from;
         if (Files.exists(dir) && !Files.isDirectory(dir)) {

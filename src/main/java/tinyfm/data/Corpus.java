@@ -104,6 +104,12 @@ public record Corpus(String name, List<Document> documents) {
     }
 
 
+    /** A prepared corpus's text files, without reading them; empty if datasets/prepare has not built it. */
+    public static List<Path> preparedFiles(String name) {
+        Path dir = Home.datasets().resolve(name);
+        return Files.isDirectory(dir) ? textFilesIn(dir) : List.of();
+    }
+
     private static List<Path> textFilesIn(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)

@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import tinyfm.util.Home;
+import tinyfm.util.UsageError;
 import tinyfm.util.UserError;
 
 /**
@@ -49,7 +50,7 @@ public record Task(String name, Path dir, List<String> labels,
             case "train" -> train;
             case "val", "validation" -> validation;
             case "test" -> test;
-            default -> throw new tinyfm.util.UsageError("unknown split '" + split + "'; use one of " + SPLITS);
+            default -> throw new UsageError("unknown split '" + split + "'; use one of " + SPLITS);
         };
     }
 

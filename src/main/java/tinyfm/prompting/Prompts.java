@@ -10,7 +10,7 @@ import tinyfm.data.Example;
 import tinyfm.data.Task;
 import tinyfm.model.Gpt;
 import tinyfm.tokenizer.Tokenizer;
-import tinyfm.util.UserError;
+import tinyfm.util.UsageError;
 
 /** Prompt templates for the bundled tasks, and the labelled examples a K-shot prompt shows. */
 public final class Prompts {
@@ -47,16 +47,16 @@ public final class Prompts {
         for (String pair : spec.split(",")) {
             String[] kv = pair.split("=", -1);
             if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
-                throw new tinyfm.util.UsageError("--label-words: '" + pair + "' is not label=word; write for example negative=terrible,positive=great");
+                throw new UsageError("--label-words: '" + pair + "' is not label=word; write for example negative=terrible,positive=great");
             }
             if (!labels.contains(kv[0].strip())) {
-                throw new tinyfm.util.UsageError("--label-words: '" + kv[0].strip() + "' is not a label of this task; its labels are " + labels);
+                throw new UsageError("--label-words: '" + kv[0].strip() + "' is not a label of this task; its labels are " + labels);
             }
             words.put(kv[0].strip(), kv[1].strip());
         }
         List<String> missing = labels.stream().filter(l -> !words.containsKey(l)).toList();
         if (!missing.isEmpty()) {
-            throw new tinyfm.util.UsageError("--label-words: no word for " + missing + "; give one for each of " + labels);
+            throw new UsageError("--label-words: no word for " + missing + "; give one for each of " + labels);
         }
         return labels.stream().map(words::get).toList();
     }

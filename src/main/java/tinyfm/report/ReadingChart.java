@@ -112,6 +112,7 @@ public final class ReadingChart {
         Map<String, List<ReadingProbes.Point>> byTask = new LinkedHashMap<>();
         reading.probes().forEach(p -> byTask.computeIfAbsent(p.task(), k -> new ArrayList<>()).add(p));
         double first = Double.MAX_VALUE, low = 100, high = 0;
+        int task = 0;
         for (Map.Entry<String, List<ReadingProbes.Point>> e : byTask.entrySet()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>(), error = new ArrayList<>();
             ReadingProbes.Point atZero = null;
@@ -135,7 +136,7 @@ public final class ReadingChart {
             first = Math.min(first, x.get(0));
             String name = String.format(Locale.ROOT, "%s probe (%d labels, %d seeds%s)", e.getKey(), any.labels(), any.accuracies().length,
                     atZero == null ? "" : String.format(Locale.ROOT, "; random weights: %.1f%%", 100 * atZero.meanAccuracy()));
-            Color colour = TASK_COLOURS[byTask.keySet().stream().toList().indexOf(e.getKey()) % TASK_COLOURS.length];
+            Color colour = TASK_COLOURS[task++ % TASK_COLOURS.length];
             var probe = chart.addSeries(name, x, y, error);
             probe.setLineColor(colour);
             probe.setMarkerColor(colour);
