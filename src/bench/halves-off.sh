@@ -3,7 +3,7 @@
 # scratch, the default base) run as usual and then with Halves switched off (-Dtinyfm.halves.off=true:
 # every Java loop and product on the calling thread), PAIRS times in turn. Prints each command's wall
 # and CPU time and the runs' training seconds, and checks that both ways give the same accuracies.
-# Run it alone. docs/results/engine-speed/halves/ was made this way (then with java called directly,
+# Run it alone. docs/measurements/engine-speed/halves/ was made this way (then with java called directly,
 # with the launcher's options; now through the launcher, TINYFM_JAVA_OPTS carrying the extra ones).
 # Usage: src/bench/halves-off.sh [PAIRS]
 set -e

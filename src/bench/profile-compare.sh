@@ -3,7 +3,7 @@
 # method) under Java Flight Recorder, then the main thread's time by part (docs/performance.md,
 # "Where a comparison's time goes"). Run it alone.
 # Usage: src/bench/profile-compare.sh [FILE.jfr [LABEL]]
-# docs/results/engine-speed/profile-{before,after}.txt were made this way at commits 6d397e8 and 283f1f2.
+# docs/measurements/engine-speed/profile-{before,after}.txt were made this way at commits 6d397e8 and 283f1f2.
 set -e
 here=$(cd "$(dirname "$0")/../.." && pwd)
 jfr=${1:-$here/target/compare.jfr}

@@ -5,7 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import tinyfm.base.Bases;
 import tinyfm.base.ModelFile;
-import tinyfm.comparison.Comparison;
+import tinyfm.comparison.BagOfWordsArm;
+import tinyfm.comparison.ExperimentSpec;
+import tinyfm.comparison.FromScratchArm;
+import tinyfm.comparison.FullFineTuneArm;
+import tinyfm.comparison.LabelBudget;
+import tinyfm.comparison.LinearProbeArm;
+import tinyfm.comparison.Run;
+import tinyfm.comparison.Trial;
+import tinyfm.report.ExperimentFolder;
 import tinyfm.finetuning.Classifier;
 import tinyfm.finetuning.FineTuneConfig;
 import tinyfm.finetuning.FineTuner;
@@ -120,12 +128,11 @@ public final class Lesson {
 
     /** As above, with the lesson's seed, for as many epochs as {@code compare} gives this many labels (at least 640 examples seen). */
     public static FineTuner.Trained fineTune(Task task, FineTuner.Start start, FineTuneConfig.Mode mode, int labels) {
-        return fineTune(task, start, mode, labels, Comparison.epochs(FineTuneConfig.DEFAULT_EPOCHS, Comparison.MIN_EXAMPLES_SEEN, labels), SEED);
+        return fineTune(task, start, mode, labels, Trial.epochs(FineTuneConfig.DEFAULT_EPOCHS, ExperimentSpec.MIN_EXAMPLES_SEEN, labels), SEED);
     }
 
     /** The arms of chapter 4: head-only fine-tuning has its own place in chapter 3. */
-    public static final List<Comparison.Method> COMPARED = List.of(Comparison.Method.PRETRAINED_FULL, Comparison.Method.PROBE,
-            Comparison.Method.SCRATCH, Comparison.Method.BAG_OF_WORDS);
+    public static final List<String> COMPARED = List.of(FullFineTuneArm.ID, LinearProbeArm.ID, FromScratchArm.ID, BagOfWordsArm.ID);
 
     /** Where the committed 5-seed grid of the default base lives: made by {@code tinyfm compare}, read by chapter 4. */
     public static Path gridResults() {
@@ -144,22 +151,25 @@ public final class Lesson {
      */
     public static Report.Results compare(List<String> tasks, List<Integer> labelBudgets, int seeds) {
         List<Integer> budgets = smoke() ? List.of(labelBudgets.get(0)) : labelBudgets;
-        Comparison.Plan plan = new Comparison.Plan(tasks, budgets, smoke() ? 1 : seeds, smoke() ? 1 : 3, Comparison.MIN_EXAMPLES_SEEN,
-                Double.MAX_VALUE, FineTuneConfig.DEFAULT_VALIDATIONS, COMPARED, Classifier.DEFAULT_READOUT);
-        ModelFile base = base();
-        List<Comparison.Run> runs = new Comparison(base, basePath(), plan).run(new Comparison.Listener() {
-            @Override
-            public void started(int totalRuns) {
-                System.out.println(totalRuns + " models to train");
-            }
+        int n = smoke() ? 1 : seeds;
+        ExperimentSpec spec = ExperimentSpec.defaults("notebook", Bases.DEFAULT, tasks)
+                .withDescription(String.format(java.util.Locale.ROOT, "The notebook's live run: %d seed%s per cell.", n, n == 1 ? "" : "s"))
+                .withLabels(budgets.stream().map(LabelBudget::of).toList()).withSeeds(n)
+                .withArms(COMPARED.stream().map(ExperimentSpec.ArmSpec::of).toList())
+                .withTraining(smoke() ? 1 : FineTuneConfig.DEFAULT_EPOCHS, ExperimentSpec.MIN_EXAMPLES_SEEN, FineTuneConfig.DEFAULT_VALIDATIONS,
+                        null, Classifier.DEFAULT_READOUT);
+        return ExperimentFolder.run(spec, Home.dir().resolve("results").resolve(smoke() ? "notebook-smoke" : "notebook"),
+                new tinyfm.comparison.Experiment.Listener() {
+                    @Override
+                    public void started(int totalRuns) {
+                        System.out.println(totalRuns + " models to train");
+                    }
 
-            @Override
-            public void finished(Comparison.Run r, int done) {
-                System.out.println(r.describe());
-            }
-        });
-        String run = String.format(java.util.Locale.ROOT, "The notebook's live run: %d seed%s per cell.", plan.seeds(), plan.seeds() == 1 ? "" : "s");
-        return new Report.Results(Report.Context.of(basePath(), base, plan, run), runs);
+                    @Override
+                    public void finished(Run r, int done) {
+                        System.out.println(r.describe());
+                    }
+                }, false);
     }
 
     /** Collects what a pretraining run reports, for charts and for printing samples. */
@@ -193,7 +203,7 @@ public final class Lesson {
 
     /** Where the committed scaling ladder lives: made by {@code tinyfm scale}, read by chapter 5. */
     public static Path scaleResults() {
-        return Home.dir().resolve("docs").resolve("scale");
+        return Home.dir().resolve("docs").resolve("measurements").resolve("scale");
     }
 
     /** The base that read ten times more, probed as it read (datasets/prepare-base-xl): its provenance holds the probes. */

@@ -52,4 +52,16 @@ public final class TestData {
         }
         return t;
     }
+
+    /** A tiny base pretrained for {@code steps} steps on text that mentions the colour labels the test tasks use. */
+    public static Path tinyBase(Path dir, int steps) throws IOException {
+        Path corpus = dir.resolve("corpus.txt"), base = dir.resolve("tiny.tfm");
+        Files.writeString(corpus, corpusText(2000, 3) + " It was red. It was blue.");
+        tinyfm.cli.CliTest.Run r = tinyfm.cli.CliTest.run("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--steps",
+                String.valueOf(steps), "--vocab", "300", "--out", base.toString());
+        if (r.code() != 0) {
+            throw new IllegalStateException("the tiny base did not pretrain: " + r.err());
+        }
+        return base;
+    }
 }

@@ -47,4 +47,17 @@ public final class Bases {
     public static Gpt loadLanguageModel(Path file) {
         return languageModel(ModelFile.load(file), file);
     }
+
+    /** The tokenizer in a file: a tokenizer file, or a base (or fine-tuned model) that holds one. */
+    public static tinyfm.tokenizer.Tokenizer tokenizer(Path file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(2);
+            if (magic.length == 2 && magic[0] == 'P' && magic[1] == 'K') { // a zip: a model file
+                return ModelFile.load(file).tokenizer();
+            }
+        } catch (java.io.IOException e) {
+            // not readable as a model file: Tokenizers.load says what is wrong with it
+        }
+        return tinyfm.tokenizer.Tokenizers.load(file);
+    }
 }

@@ -10,6 +10,26 @@ import java.util.List;
 public final class Provenance {
     private Provenance() {}
 
+    /**
+     * What a base's pretraining recorded, read from its provenance in this one place: the corpus it
+     * read, its own run's steps and tokens, every token and second its whole chain of pretraining
+     * cost (an adapted base's ancestors included), and its final validation score. A figure a base
+     * made before it was recorded is NaN, or 0 for counts.
+     */
+    public record Pretraining(String corpus, String corpusSha256, int steps, long tokensSeen, long tokensRead, double seconds,
+                              double finalBitsPerByte) {
+        public static Pretraining of(JsonObject p) {
+            return new Pretraining(p.has("corpus") ? p.get("corpus").getAsString() : "", p.has("corpus_sha256") ? p.get("corpus_sha256").getAsString() : "",
+                    p.has("steps") ? p.get("steps").getAsInt() : 0, p.has("tokens_seen") ? p.get("tokens_seen").getAsLong() : 0, Provenance.tokensRead(p),
+                    Provenance.pretrainSeconds(p), p.has("final_validation_bits_per_byte") ? p.get("final_validation_bits_per_byte").getAsDouble() : Double.NaN);
+        }
+
+        /** Whether the base recorded the tokens it read (bases made before provenance did cannot be placed on a compute axis). */
+        public boolean recordsTokens() {
+            return tokensSeen > 0;
+        }
+    }
+
     public static JsonObject machine() {
         JsonObject m = new JsonObject();
         m.addProperty("cores", Runtime.getRuntime().availableProcessors());
@@ -37,11 +57,8 @@ public final class Provenance {
                 from.add(key, pp.get(key));
             }
         }
-        double seconds = pp.has("train_seconds") ? pp.get("train_seconds").getAsDouble() : 0;
-        if (pp.has("parent") && pp.getAsJsonObject("parent").has("train_seconds")) {
-            seconds += pp.getAsJsonObject("parent").get("train_seconds").getAsDouble();
-        }
-        from.addProperty("train_seconds", seconds);
+        double seconds = pretrainSeconds(pp);
+        from.addProperty("train_seconds", Double.isNaN(seconds) ? 0 : seconds);
         if (pp.has("tokens_seen")) {
             from.addProperty("total_tokens_seen", tokensRead(pp));
         }
@@ -51,6 +68,19 @@ public final class Provenance {
             }
         }
         return from;
+    }
+
+    /**
+     * Every second of pretraining a base cost: its own run's and, for an adapted base, its ancestors'
+     * ({@code parent.train_seconds} holds all of theirs). NaN for a base made before this was recorded.
+     */
+    public static double pretrainSeconds(JsonObject provenance) {
+        if (!provenance.has("train_seconds")) {
+            return Double.NaN;
+        }
+        double seconds = provenance.get("train_seconds").getAsDouble();
+        JsonObject parent = provenance.has("parent") ? provenance.getAsJsonObject("parent") : null;
+        return parent != null && parent.has("train_seconds") ? seconds + parent.get("train_seconds").getAsDouble() : seconds;
     }
 
     /** Every token a base was trained on: its own run's and, for an adapted base, all its ancestors'. */

@@ -19,7 +19,7 @@ import tinyfm.generation.Scorer;
 import tinyfm.generation.Sampling;
 import tinyfm.model.Gpt;
 import tinyfm.model.GptConfig;
-import tinyfm.pretraining.AdamW;
+import tinyfm.model.AdamW;
 import tinyfm.tokenizer.CharTokenizer;
 
 /**

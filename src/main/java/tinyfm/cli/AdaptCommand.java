@@ -86,7 +86,7 @@ final class AdaptCommand implements Callable<Integer> {
         stderr.println("Adapting (continued self-supervised pretraining): the base keeps learning to predict the next token, now of this text.");
         stderr.printf("Parent %s; text %s: %.2f MB%n", base, corpus.name(), corpus.utf8Bytes() / 1e6);
         TrainingConfig training = TrainingConfig.defaults(batch, steps, lr, seed);
-        PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(stderr, steps);
+        PretrainProgress progress = new PretrainProgress(stderr, steps);
         Path checkpoint = Path.of(out + ".ckpt");
         Pretrainer.Result result;
         try (CleanStop stop = new CleanStop()) {

@@ -45,7 +45,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--task", description = "With --base: the task whose labels are scored (bundled name or folder).")
     String task;
 
-    @Option(names = "--prompt", description = "With --base: the template; {text} is where the text goes, and each label's word follows it. Default for the bundled tasks, for sentiment the prompt Review: {text}, a new line (written \\n), then Sentiment:.")
+    @Option(names = "--prompt", description = "With --base: the template; {text} is where the text goes, and each label's word follows it. Default: the template in the task's task.json; for sentiment, Review: {text}, a new line (written \\n), then Sentiment:.")
     String prompt;
 
     @Option(names = "--label-words", paramLabel = "LABEL=WORD,...", description = "With --base: the word scored for each label (the verbalizer), e.g. negative=terrible,positive=great. Default: each label's own name.")
@@ -139,8 +139,8 @@ final class ClassifyCommand implements Callable<Integer> {
         if (shots > t.train().size()) {
             throw new UsageError("--shots " + shots + ": the task's training split has only " + t.train().size() + " examples to put in the prompt");
         }
-        String template = prompt != null ? prompt.replace("\\n", "\n") : Prompts.defaultTemplate(t.name());
-        List<String> words = Prompts.labelWords(t.labels(), labelWords);
+        String template = prompt != null ? prompt.replace("\\n", "\n") : t.template();
+        List<String> words = labelWords == null ? t.labelWords() : Prompts.labelWords(t.labels(), labelWords);
         PromptClassifier classifier = new PromptClassifier(Bases.languageModel(baseFile, source.base), baseFile.tokenizer(), t.labels(),
                 words, template, Prompts.shots(t.train(), shots, seed), calibrate);
         if (text != null) {
@@ -148,7 +148,7 @@ final class ClassifyCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("Prompted: the numbers in brackets are a softmax over the label words' log-likelihoods"
                     + (calibrate ? " (calibrated: minus each word's log-likelihood after \"" + PromptClassifier.CONTENT_FREE + "\")" : "")
                     + ", not a trained classifier's probabilities.");
-            print(o, t.labels(), tinyfm.comparison.Softmax.inPlace(scores.clone()), scores, text);
+            print(o, t.labels(), tinyfm.finetuning.Softmax.inPlace(scores.clone()), scores, text);
             return 0;
         }
         spec.commandLine().getErr().printf("Prompting (no training): %d-shot%s, each text cut to %d tokens. The prompt of the first %s example:%n%n%s%n%n",

@@ -1,27 +1,32 @@
 package tinyfm.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import tinyfm.base.ModelFile;
-import tinyfm.comparison.Comparison;
 import tinyfm.comparison.ComparisonJournal;
+import tinyfm.comparison.ExperimentSpec;
+import tinyfm.finetuning.Recipe;
+import tinyfm.report.ExperimentFolder;
 import tinyfm.report.Report;
-import tinyfm.util.OutputLock;
 import tinyfm.util.ShutdownHooks;
 import tinyfm.util.UsageError;
-import tinyfm.util.UserError;
 
 @Command(name = "compare", sortOptions = false, description = {
-        "Measure transfer learning: the pretrained base against the same model trained from scratch.",
-        "For every task, label budget and seed: fine-tune the base (full and head only), fit a linear probe on its frozen features, train the identical model from scratch, and a bag-of-words baseline; and prompt the base zero-shot and few-shot. Writes results.json, results.csv, report.md and charts."})
+        "Run an experiment: the pretrained base against the same model trained from scratch, and against the other arms.",
+        "An experiment is a spec (spec.json: base, tasks, label budgets, seeds, arms, pairs) and a folder. Give the spec as a file "
+                + "(--spec), or build it from the options below. For every task, label budget and seed every trained arm sees the same "
+                + "labelled examples: fine-tune the base (full and head only), fit a linear probe on its frozen features, train the "
+                + "identical model from scratch, and a bag-of-words baseline; and prompt the base zero-shot and few-shot.",
+        "It writes spec.json, results.json, results.csv, report.md and the charts to --out."})
 final class CompareCommand implements Callable<Integer> {
-    @Option(names = "--base", required = true, description = "The pretrained base.")
+    @Option(names = "--spec", paramLabel = "FILE", description = "Run this experiment spec (a spec.json; docs/results holds one per "
+            + "committed experiment). The options that build a spec cannot be given with it.")
+    Path specFile;
+
+    @Option(names = "--base", description = "The pretrained base (needed unless --spec is given).")
     Path base;
 
     @Option(names = "--tasks", defaultValue = "topic,sentiment,spam", split = ",", description = "Tasks (bundled names or folders). Default: ${DEFAULT-VALUE}.")
@@ -31,14 +36,14 @@ final class CompareCommand implements Callable<Integer> {
     List<String> labels;
 
     @Option(names = "--seeds", defaultValue = "5", paramLabel = "N|1,2,...", description = "Seeds per cell, as a count N or as the list of "
-            + "seeds 1 to N (a comparison numbers its seeds from 1); tables show mean ± std, and the paired difference pretrained − scratch "
-            + "with its 95%% confidence interval (every method sees the same labelled examples for a seed). Default: ${DEFAULT-VALUE}.")
+            + "seeds 1 to N (an experiment numbers its seeds from 1); tables show mean ± std, and the paired difference pretrained − scratch "
+            + "with its 95%% confidence interval (every arm sees the same labelled examples for a seed). Default: ${DEFAULT-VALUE}.")
     String seedsOption;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs for every neural run (more when labels are few). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--methods", defaultValue = "full,head,probe,zero,few,scratch,bow", split = ",", description = "Which arms to run: full (fine-tune every weight), head (frozen body, new head), probe (logistic regression on the frozen base's pooled states), zero and few (prompt the base with no training: zero-shot, and with 4 labelled examples in the prompt), scratch (the same model from random weights), bow (bag-of-words). Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--methods", "--arms"}, defaultValue = "full,head,probe,zero,few,scratch,bow", split = ",", description = "Which arms to run: full (fine-tune every weight), head (frozen body, new head), probe (logistic regression on the frozen base's pooled states), zero and few (prompt the base with no training: zero-shot, and with 4 labelled examples in the prompt), scratch (the same model from random weights), bow (bag-of-words). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
     @Option(names = "--readout", defaultValue = "pooled", description = "What the fine-tuned head reads: pooled (mean, maximum and last hidden state) or last (the end-of-text state). Default: ${DEFAULT-VALUE}.")
@@ -56,7 +61,7 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--budget-seconds", description = "Also stop each neural run after this many seconds of training. Default: no limit.")
     Double budgetSeconds;
 
-    @Option(names = "--resume", description = "Continue an interrupted comparison in --out: cells already in its runs.jsonl are kept, the rest are trained (the options must be the same).")
+    @Option(names = "--resume", description = "Continue an interrupted experiment in --out: cells already in its runs.jsonl are kept, the rest are trained (the spec must be the same).")
     boolean resume;
 
     @Option(names = "--out", defaultValue = "results", description = "Output folder (created if missing). Default: ${DEFAULT-VALUE}.")
@@ -67,72 +72,66 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int seeds = seedCount(seedsOption);
-        List<Integer> budgets = new ArrayList<>();
-        for (String l : labels) {
-            budgets.add(FinetuneCommand.labelBudget(l));
+        ExperimentSpec experiment = specFile != null ? fromFile() : fromOptions();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr(), experiment);
+    }
+
+    /** The spec in --spec; an option that would build a spec as well is refused rather than silently ignored. */
+    private ExperimentSpec fromFile() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (String option : List.of("--base", "--tasks", "--labels", "--seeds", "--epochs", "--methods", "--readout", "--recipe", "--lr",
+                "--budget-seconds")) {
+            UsageError.check(!parsed.hasMatchedOption(option), option + " cannot be given with --spec: the spec file says it; edit the file instead");
         }
-        if (budgetSeconds != null && !(budgetSeconds > 0)) {
-            throw new UsageError("--budget-seconds must be > 0, got " + budgetSeconds);
-        }
-        ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
-        tasks.forEach(tinyfm.data.Task::load); // fail early on a bad task, before any training
-        List<Comparison.Method> arms = methods.stream().map(String::trim).map(Comparison.Method::byId).distinct().toList();
-        Outputs.ensureFolder(out);
-        Comparison.Plan plan = new Comparison.Plan(tasks, budgets, seeds, epochs, Comparison.MIN_EXAMPLES_SEEN,
-                budgetSeconds == null ? Double.MAX_VALUE : budgetSeconds, tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, arms,
-                FinetuneCommand.readout(readout)).with(tinyfm.finetuning.Recipe.parse(recipe), FinetuneCommand.learningRate(learningRate));
-        try (OutputLock lock = OutputLock.acquire(out.resolve(ComparisonJournal.FILE))) {
-            ComparisonJournal journal = ComparisonJournal.open(out, plan, tinyfm.util.Sha256.ofFile(base), resume);
-            return compare(spec.commandLine().getOut(), spec.commandLine().getErr(), baseFile, plan, journal);
-        }
+        return ExperimentSpec.read(specFile);
+    }
+
+    private ExperimentSpec fromOptions() {
+        UsageError.check(base != null, "--base is needed (or --spec FILE)");
+        UsageError.check(budgetSeconds == null || budgetSeconds > 0, "--budget-seconds must be > 0, got " + budgetSeconds);
+        UsageError.check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+        int seeds = OptionValues.seedCount(seedsOption);
+        List<tinyfm.comparison.LabelBudget> budgets = labels.stream().map(OptionValues::labelBudget).toList();
+        String recipeId = Recipe.parse(recipe).id();
+        double lr = OptionValues.learningRate(learningRate);
+        List<ExperimentSpec.ArmSpec> arms = methods.stream().map(String::trim).distinct().map(id -> {
+            UsageError.check(tinyfm.comparison.Arms.known(id), "--methods: unknown arm '" + id + "'; use some of "
+                    + String.join(", ", tinyfm.comparison.Arms.ids()));
+            boolean tuned = id.equals(tinyfm.comparison.FullFineTuneArm.ID) && (!recipeId.equals(Recipe.PLAIN.id()) || learningRate != null);
+            return tuned ? new ExperimentSpec.ArmSpec(id, java.util.Map.of("recipe", recipeId, "learningRate", String.valueOf(lr)))
+                    : ExperimentSpec.ArmSpec.of(id);
+        }).toList();
+        String name = out.toAbsolutePath().normalize().getFileName() == null ? "experiment" : out.toAbsolutePath().normalize().getFileName().toString();
+        return ExperimentSpec.defaults(name, base.toString(), tasks)
+                .withDescription(String.format(java.util.Locale.ROOT, "The comparison grid: %d seed%s per cell, at least %d examples seen per neural run.",
+                        seeds, seeds == 1 ? "" : "s", ExperimentSpec.MIN_EXAMPLES_SEEN))
+                .withLabels(budgets).withSeeds(seeds).withArms(arms)
+                .withTraining(epochs, ExperimentSpec.MIN_EXAMPLES_SEEN, tinyfm.finetuning.FineTuneConfig.DEFAULT_VALIDATIONS, budgetSeconds,
+                        OptionValues.readout(readout));
     }
 
     /** The summary and the files written go to stdout; the intro, progress, each run's line and interruptions to stderr. */
-    /** --seeds as a count ("5") or as the seeds themselves ("1,2,3,4,5"); the comparison's seeds are always 1 to N. */
-    static int seedCount(String value) {
-        List<Integer> seeds = new ArrayList<>();
-        try {
-            for (String part : value.split(",")) {
-                seeds.add(Integer.parseInt(part.trim()));
-            }
-        } catch (NumberFormatException e) {
-            throw new UsageError("--seeds takes a count or the list 1,2,...,N, got '" + value + "'");
-        }
-        if (seeds.size() == 1) {
-            UsageError.check(seeds.get(0) >= 1, "--seeds must be at least 1, got " + value);
-            return seeds.get(0);
-        }
-        UsageError.check(seeds.equals(java.util.stream.IntStream.rangeClosed(1, seeds.size()).boxed().toList()),
-                "--seeds: a comparison runs seeds 1 to N, so that two comparisons draw the same labelled examples; "
-                        + "give N, or the list 1,2,...,N, got '" + value + "'");
-        return seeds.size();
-    }
-
-    private int compare(java.io.PrintWriter stdout, java.io.PrintWriter stderr, ModelFile baseFile, Comparison.Plan plan, ComparisonJournal journal) {
+    private int run(java.io.PrintWriter stdout, java.io.PrintWriter stderr, ExperimentSpec experiment) {
         stderr.println("Transfer learning vs. from scratch: the same model, with and without the pretrained weights.");
         if (resume) {
-            stderr.printf("Resuming: %d runs already in %s are kept.%n", journal.runsDone(), out.resolve(ComparisonJournal.FILE));
+            stderr.printf("Resuming: %d runs already in %s are kept.%n", ComparisonJournal.runsIn(out), out.resolve(ComparisonJournal.FILE));
         }
+        Outputs.ensureFolder(out);
         ComparisonProgress progress = new ComparisonProgress(stderr, "compare", "runs", true);
         Thread interrupted = ShutdownHooks.add(() -> {
             stderr.printf("%nInterrupted: %d of %d runs are kept in %s; rerun the same command with --resume to continue.%n",
-                    journal.runsDone(), progress.total(), out.resolve(ComparisonJournal.FILE));
+                    progress.done(), progress.total(), out.resolve(ComparisonJournal.FILE));
             stderr.flush();
         });
-        List<Comparison.Run> runs;
+        Report.Results results;
         try {
-            runs = new Comparison(baseFile, base, plan).run(progress, journal);
+            results = ExperimentFolder.run(experiment, out, progress, resume);
         } finally {
             ShutdownHooks.remove(interrupted);
         }
         progress.finish();
-        String run = String.format(java.util.Locale.ROOT, "The comparison grid: %d seed%s per cell, at least %d examples seen per neural run.",
-                plan.seeds(), plan.seeds() == 1 ? "" : "s", plan.minExamplesSeen());
-        Report.Context ctx = Report.Context.of(base, baseFile, plan, run);
-        List<String> charts = Report.write(out, ctx, runs);
-        stdout.print(Report.summaryText(runs, ctx));
-        stdout.printf("Wrote %s: report.md, results.json, results.csv and %d charts (PNG and SVG).%n", out, charts.size());
+        ResultsText.summary(results).forEach(stdout::println);
+        stdout.printf("%nWrote %s:%n  spec.json, results.json, results.csv, report.md (every table and view) and the charts.%n", out);
         return 0;
     }
 }

@@ -1,14 +1,15 @@
 package tinyfm.cli;
 
 import java.io.PrintWriter;
-import tinyfm.comparison.Comparison;
+import tinyfm.comparison.Experiment;
+import tinyfm.comparison.Run;
 
 /** A comparison's progress bar, shared by {@code compare} and {@code demo}: models trained so far, and optionally a line for each. */
-final class ComparisonProgress implements Comparison.Listener {
+final class ComparisonProgress implements Experiment.Listener {
     private final ProgressLine bar;
     private final String unit;
     private final boolean linePerRun;
-    private int total;
+    private int total, done;
 
     ComparisonProgress(PrintWriter out, String label, String unit, boolean linePerRun) {
         this.bar = new ProgressLine(out, label);
@@ -20,6 +21,10 @@ final class ComparisonProgress implements Comparison.Listener {
         return total;
     }
 
+    int done() {
+        return done;
+    }
+
     @Override
     public void started(int totalRuns) {
         total = totalRuns;
@@ -27,7 +32,8 @@ final class ComparisonProgress implements Comparison.Listener {
     }
 
     @Override
-    public void finished(Comparison.Run r, int done) {
+    public void finished(Run r, int done) {
+        this.done = done;
         if (linePerRun) {
             bar.message("  " + r.describe());
         }
@@ -36,6 +42,7 @@ final class ComparisonProgress implements Comparison.Listener {
 
     @Override
     public void resumed(int done, int totalRuns) {
+        this.done = done;
         bar.countFrom(done);
         bar.update(done, totalRuns, done + "/" + totalRuns + " " + unit, true);
     }

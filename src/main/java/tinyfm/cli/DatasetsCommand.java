@@ -38,7 +38,7 @@ final class DatasetsCommand implements Callable<Integer> {
         }
         out.println();
         out.println("Downstream tasks (small and labelled, for fine-tuning)");
-        for (String name : Task.BUNDLED) {
+        for (String name : Task.bundled()) {
             Task task = Task.load(name);
             out.printf("  %-10s labels %s%n", name, task.labels());
             for (String split : Task.SPLITS) {

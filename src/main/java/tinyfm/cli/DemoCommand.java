@@ -1,6 +1,5 @@
 package tinyfm.cli;
 
-import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +13,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.base.Bases;
 import tinyfm.base.ModelFile;
-import tinyfm.comparison.Comparison;
-import tinyfm.comparison.Comparison.Method;
+import tinyfm.base.Provenance;
+import tinyfm.comparison.BagOfWordsArm;
+import tinyfm.comparison.ExperimentSpec;
+import tinyfm.comparison.FromScratchArm;
+import tinyfm.comparison.FullFineTuneArm;
+import tinyfm.comparison.LabelBudget;
+import tinyfm.comparison.LinearProbeArm;
 import tinyfm.data.Corpus;
 import tinyfm.data.Task;
-import tinyfm.finetuning.Classifier;
 import tinyfm.generation.Generator;
 import tinyfm.generation.Sampling;
 import tinyfm.model.GptConfig;
 import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.TrainingConfig;
+import tinyfm.report.ExperimentFolder;
 import tinyfm.report.Report;
 import tinyfm.report.Summary;
 import tinyfm.tokenizer.Tokenizer;
@@ -40,19 +44,28 @@ final class DemoCommand implements Callable<Integer> {
     /**
      * With the default base: about 4 minutes from a fresh clone on a 2-core AVX-512 EPYC, about 8
      * minutes estimated on a 2-core laptop without AVX-512, where training runs at about half the
-     * speed (docs/results/demo/README.md). The label budgets from 16 to all are the grid's job.
+     * speed (docs/results/demo-6x160-broad-xl/README.md). The label budgets from 16 to all are the grid's job.
      */
     static final int LIVE_PRETRAIN_SECONDS = 30;
     static final Budget FULL = new Budget("demo", LIVE_PRETRAIN_SECONDS, List.of(100), 3, 320);
     static final Budget QUICK = new Budget("demo-quick", 20, List.of(32), 2, 320);
     /** The tasks the demo shows transfer on, in order (datasets/README.md has their datasheets). */
     static final List<String> TASKS = List.of("topic", "sentiment");
-    static final java.util.Map<String, String> QUESTIONS = java.util.Map.of(
-            "topic", "which kind of writing is a passage from",
-            "sentiment", "is a one-sentence review positive or negative");
     /** Validations per run: the resolution of the learning curves and of the time to accuracy. */
     static final int VALIDATIONS = 6;
-    static final List<Method> FEW_LABEL_METHODS = List.of(Method.PRETRAINED_FULL, Method.SCRATCH, Method.PROBE, Method.BAG_OF_WORDS);
+    /** The demo's arms: the fine-tuned base, its control, what the frozen base knows, and the baseline. */
+    static final List<String> ARMS = List.of(FullFineTuneArm.ID, FromScratchArm.ID, LinearProbeArm.ID, BagOfWordsArm.ID);
+
+    /** The demo's experiment: its tasks, budget and arms on {@code base}. */
+    static ExperimentSpec experiment(Budget budget, String base) {
+        return ExperimentSpec.defaults(budget.name(), base, TASKS)
+                .withDescription(String.format(Locale.ROOT, "The demo's small run: %d seeds, at least %d examples seen per neural run. "
+                        + "The reference figures are the 5-seed grid's (docs/findings.md).", budget.seeds(), budget.examplesSeen()))
+                .withLabels(budget.labels().stream().map(LabelBudget::of).toList()).withSeeds(budget.seeds())
+                .withArms(ARMS.stream().map(ExperimentSpec.ArmSpec::of).toList())
+                .withTraining(tinyfm.finetuning.FineTuneConfig.DEFAULT_EPOCHS, budget.examplesSeen(), VALIDATIONS, null,
+                        tinyfm.finetuning.Classifier.DEFAULT_READOUT);
+    }
 
     @Option(names = "--quick", description = "A first look: 20 s of live pretraining, 32 labels, 2 seeds.")
     boolean quick;
@@ -80,80 +93,111 @@ final class DemoCommand implements Callable<Integer> {
         progressOut = spec.commandLine().getErr();
         long start = System.nanoTime();
         Budget budget = quick ? QUICK : FULL;
+        String baseName = baseOption != null ? baseOption.toString() : Bases.DEFAULT;
         Path basePath = baseOption != null ? baseOption : Bases.defaultBase();
         if (!Files.exists(basePath)) {
-            throw new UserError(basePath + ": base not found" + (baseOption == null ? "; datasets/README.md gives the command that rebuilds it" : ""));
+            throw new UserError(baseName + ": base not found" + (baseOption == null ? "; datasets/README.md gives the command that rebuilds it" : ""));
         }
         ModelFile base = ModelFile.load(basePath, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
-        Path results = Home.dir().resolve("results").resolve(budget.name());
-        Files.createDirectories(results);
         o.println("tinyfm demo: a foundation model in miniature. One model is trained broadly once, without labels,");
-        o.println("saved as a reusable base, then adapted cheaply to a task, and compared with training from scratch.");
+        o.println("saved as a reusable base, adapted cheaply to a task, and compared with training from scratch.");
 
         Tokenizer tokenizer = base.tokenizer();
         String example = "The movie was wonderful.";
-        step(1, "Tokens: a language model reads token ids, not letters. The base's byte-level BPE vocabulary");
-        o.printf("   (%,d tokens, learned from the corpus) splits \"%s\" into %s%n", tokenizer.vocabSize(), example, pieces(tokenizer, example));
+        step(1, "Tokens: a language model reads token ids, not letters. The base's byte-level BPE");
+        o.printf("   vocabulary (%,d tokens, learned from the corpus) splits \"%s\" into%n   %s%n", tokenizer.vocabSize(), example,
+                pieces(tokenizer, example));
 
         Corpus corpus = Corpus.load(Corpus.DEFAULT);
-        step(2, String.format(Locale.ROOT, "Pretraining (self-supervised), live for %d s: a fresh GPT learns to predict the next token of %.1f MB",
-                budget.pretrainSeconds(), corpus.utf8Bytes() / 1e6));
-        o.println("   of unlabelled text (books, movie reviews, American English of 1961, e-mail). The text is its own label.");
-        o.println("   Watch the loss fall. In the samples, \" / \" marks a line break and <|endoftext|> the end of a document.");
+        step(2, String.format(Locale.ROOT, "Pretraining (self-supervised), live for %d s: a fresh GPT learns to predict the next", budget.pretrainSeconds()));
+        o.printf(Locale.ROOT, "   token of %.1f MB of unlabelled text (books, movie reviews, American English of 1961,%n", corpus.utf8Bytes() / 1e6);
+        o.println("   e-mail): the text is its own label. The measure is the loss on text it never trained on;");
+        o.println("   after seconds the samples are still mostly noise. \" / \" marks a line break in them.");
         livePretraining(corpus, tokenizer, budget, base.config());
 
-        step(3, "The foundation model: one file holds the weights, the tokenizer, the config and the provenance.");
-        JsonObject p = base.provenance();
-        o.printf(Locale.ROOT, "   %s: %,d parameters, pretrained for %s (%,d steps, %,d tokens seen) on '%s',%n", basePath,
-                base.config().parameterCount(), ProgressLine.duration(p.get("train_seconds").getAsDouble()), p.get("steps").getAsInt(),
-                p.get("tokens_seen").getAsLong(), p.get("corpus").getAsString());
-        o.printf(Locale.ROOT, "   validation %.2f bits per byte. 'tinyfm inspect %s' shows everything it records.%n",
-                p.get("final_validation_bits_per_byte").getAsDouble(), basePath);
+        step(3, "The foundation model: one file holds the weights, tokenizer, config and provenance.");
+        Provenance.Pretraining p = Provenance.Pretraining.of(base.provenance());
+        o.printf(Locale.ROOT, "   %s: %,d parameters, pretrained once for %s%n", baseName, base.config().parameterCount(),
+                ProgressLine.duration(p.seconds()));
+        o.printf(Locale.ROOT, "   (%,d steps, %,d tokens of '%s'); validation %.2f bits per byte.%n", p.steps(), p.tokensSeen(), p.corpus(),
+                p.finalBitsPerByte());
+        o.printf("   'tinyfm inspect %s' shows everything it records.%n", baseName);
 
         step(4, "Prompting (generative AI): the base continues a prompt, one sampled token at a time.");
         String prompt = "The movie was";
         String text = new Generator(Bases.languageModel(base, basePath), tokenizer).generate(prompt, 40, new Sampling(0.8, 40, seed), s -> {});
-        o.println("   " + PretrainCommand.oneLine(prompt + text));
+        ResultsText.wrap(Terminal.oneLine(prompt + text), "   ").forEach(o::println);
 
-        step(5, "Transfer learning with few labels, on two tasks the base never saw labelled:");
+        step(5, "Transfer learning with few labels, on tasks the base never saw labelled:");
         for (String name : TASKS) {
             Task task = Task.load(name);
-            o.printf(Locale.ROOT, "   '%s': %s (%s).%n", name, QUESTIONS.get(name), String.join(", ", task.labels()));
+            o.printf(Locale.ROOT, "   %-10s %s (%s)%n", name, task.question(), String.join(", ", task.labels()));
         }
-        o.printf("   Each model sees only %s labelled training examples, drawn %d times (seeds); every model sees the same draw.%n",
-                budget.labels().stream().map(String::valueOf).reduce((a, b) -> a + " or " + b).orElseThrow(), budget.seeds());
-        o.println("   Fine-tuned: the base plus a new head, all weights trained. From scratch: the identical model from random weights.");
-        o.println("   Linear probe: a logistic regression on the frozen base's features. Bag-of-words: word counts, no pretraining.");
-        Comparison.Plan plan = new Comparison.Plan(TASKS, budget.labels(), budget.seeds(), 3, budget.examplesSeen(),
-                Double.MAX_VALUE, VALIDATIONS, FEW_LABEL_METHODS, Classifier.DEFAULT_READOUT);
-        List<Comparison.Run> runs = compare(base, basePath, plan);
-        Report.Context ctx = Report.Context.of(basePath, base, plan, String.format(Locale.ROOT,
-                "The demo's small run: %d seeds, at least %d examples seen per neural run. The reference figures are the 5-seed grid's (README, Results).",
-                budget.seeds(), budget.examplesSeen()));
+        LabelBudget labels = LabelBudget.of(budget.labels().get(budget.labels().size() - 1));
+        o.printf("   Each model sees %s labelled examples, drawn with %d seeds; every arm sees the same draw.%n", labels, budget.seeds());
+        o.println("   fine-tuned: the base plus a new head, all weights trained. from scratch: the same model,");
+        o.println("   random weights. linear probe: a regression on the frozen base's features. bag-of-words:");
+        o.println("   word counts, no pretraining.");
+        ComparisonProgress progress = new ComparisonProgress(progressOut, "   train", "models", false);
+        Path folder = results(budget);
+        Report.Results results = ExperimentFolder.run(experiment(budget, baseName), folder, progress, false);
+        progress.finish();
         o.println();
-        o.println("   " + ctx.run());
-        o.print(indent(Report.mainTable(runs)));
+        o.printf("   Test accuracy, mean ± std over %d seeds:%n", budget.seeds());
+        ResultsText.accuracy(results).lines("   ").forEach(o::println);
         o.println();
-        Summary.transferFindings(runs).forEach(line -> o.println("   " + line));
-        String labels = Summary.largestLabels(runs);
+        o.println("   Paired by seed, in points, with the 95% interval:");
+        ResultsText.pairs(results).lines("   ").forEach(o::println);
         o.println();
-        o.printf("   What the frozen base already knows, with %s labels (the linear probe, test accuracy):%n", labels);
+        ResultsText.verdicts(results, labels).forEach(line -> ResultsText.wrap(line, "   ").forEach(o::println));
         for (String name : TASKS) {
-            o.println("   " + probeEvidence(Summary.cells(runs), name, labels, ctx.chance().get(name)));
+            ResultsText.wrap(probeEvidence(Summary.cells(results.runs()), name, labels, results.context().chance().get(name)), "   ")
+                    .forEach(o::println);
         }
 
-        step(6, String.format(Locale.ROOT, "What the base buys in time, with %s labels (validation accuracy, read from each run's %d checkpoints):",
-                labels, VALIDATIONS));
-        o.print(indent(tinyfm.report.TimeReport.markdown(runs, ctx.chance(), ctx.pretrainSeconds(), labels)));
+        step(6, String.format(Locale.ROOT, "What the base buys in time, with %s labels (validation accuracy, read at each", labels));
+        o.printf("   run's %d checkpoints). At the same training seconds:%n", VALIDATIONS);
+        ResultsText.equalTime(results, labels).lines("   ").forEach(o::println);
+        o.println("   Seconds to a target halfway from chance to the fine-tuned base's final accuracy:");
+        ResultsText.timeToTarget(results, labels).lines("   ").forEach(o::println);
+        ResultsText.wrap(timeSentence(results, labels), "   ").forEach(o::println);
 
-        step(7, "The report and charts:");
-        List<String> charts = Report.write(results, ctx, runs);
-        o.printf("   %s%n", results.resolve("report.md"));
-        charts.forEach(c -> o.printf("   %s%n", results.resolve(c + ".png")));
+        step(7, "The report (markdown, with every table and the time views) and charts:");
+        Path shown = Home.dir().relativize(folder.toAbsolutePath());
+        o.printf("   %s%n", shown.resolve("report.md"));
+        try (var files = Files.list(folder)) {
+            ResultsText.wrap(shown + "/: " + String.join(", ", files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".png")).sorted()
+                    .toList()), "   ").forEach(o::println);
+        }
         o.printf("%nDone in %s.%n", ProgressLine.duration((System.nanoTime() - start) / 1e9));
-        progressOut.printf("Next: ./tinyfm compare --base %s for the full grid (every task, 16 to all labels, 5 seeds).%n", basePath);
+        progressOut.printf("Next: ./tinyfm compare --base %s for the full grid (16 to all labels, 5 seeds).%n", baseName);
         return 0;
     }
+
+    /** The time views in one sentence: whether the base got to the target sooner, or only training from scratch never did. */
+    static String timeSentence(Report.Results results, LabelBudget labels) {
+        var pair = results.context().timedPair();
+        List<String> never = new java.util.ArrayList<>(), sooner = new java.util.ArrayList<>();
+        for (String task : Summary.tasks(results.runs())) {
+            var t = tinyfm.report.TimeViews.timeToTarget(results.runs(), pair, task, labels, results.context().chance().get(task));
+            if (t.defined() && t.scratch().reached() < t.scratch().seeds() && t.fineTuned().everySeed()) {
+                never.add(task);
+            } else if (Double.isFinite(t.ratio())) {
+                sooner.add(String.format(Locale.ROOT, "%s (%.2f of the time)", task, t.ratio()));
+            }
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        if (!never.isEmpty()) {
+            parts.add("on " + String.join(" and ", never) + " training from scratch did not reach the target in every seed: "
+                    + "here the base buys accuracy, not just time");
+        }
+        if (!sooner.isEmpty()) {
+            parts.add("both reached it on " + String.join(" and ", sooner));
+        }
+        return parts.isEmpty() ? "Neither view says more at this budget; report.md has all four."
+                : Character.toUpperCase(parts.get(0).charAt(0)) + String.join("; ", parts).substring(1) + ". report.md has all four views.";
+    }
+
 
     private void livePretraining(Corpus corpus, Tokenizer tokenizer, Budget budget, GptConfig baseConfig) {
         GptConfig config = GptConfig.SMALL.config(tokenizer.vocabSize());
@@ -161,31 +205,28 @@ final class DemoCommand implements Callable<Integer> {
         int plannedSteps = 2000;
         TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, plannedSteps, seed).withValidation(50, 16);
         Instant deadline = Instant.now().plusSeconds(budget.pretrainSeconds());
-        PretrainCommand.PretrainProgress progress = new PretrainCommand.PretrainProgress(progressOut, plannedSteps, deadline.toEpochMilli());
+        PretrainProgress progress = new PretrainProgress(progressOut, plannedSteps, deadline.toEpochMilli());
         Pretrainer.Result r = new Pretrainer(corpus, tokenizer, config, training, null, progress).run(false, deadline, new AtomicBoolean());
         progress.done();
         Pretrainer.Point first = r.curve().get(0), last = r.curve().get(r.curve().size() - 1);
-        o.printf(Locale.ROOT, "   In %s it took %d steps and saw %,d tokens: validation %.2f → %.2f bits per byte.%n",
+        String said = String.format(Locale.ROOT, "In %s it took %d steps and saw %,d tokens: validation %.2f → %.2f bits per byte. ",
                 ProgressLine.duration(r.trainSeconds()), r.steps(), (long) r.steps() * training.batchSize() * config.contextLength(),
-                first.validationBitsPerByte(), last.validationBitsPerByte());
-        if (baseConfig.parameterCount() == config.parameterCount()) {
-            o.println("   A lesson cannot wait for more, so the rest of the demo uses the same model, pretrained for far longer.");
-        } else {
-            o.printf("   A lesson cannot wait for more, so the rest of the demo uses a %s model (%s),%n   pretrained for far longer.%n",
-                    baseConfig.parameterCount() > config.parameterCount() ? "larger" : "smaller", baseConfig.summary());
-        }
+                first.validationBitsPerByte(), last.validationBitsPerByte())
+                + (baseConfig.parameterCount() == config.parameterCount()
+                        ? "A lesson cannot wait for more, so the rest of the demo uses the same model, pretrained for far longer."
+                        : String.format("A lesson cannot wait for more, so the rest of the demo uses a %s model (%s), pretrained for far longer.",
+                                baseConfig.parameterCount() > config.parameterCount() ? "larger" : "smaller", baseConfig.summary()));
+        ResultsText.wrap(said, "   ").forEach(o::println);
     }
 
-    private List<Comparison.Run> compare(ModelFile base, Path basePath, Comparison.Plan plan) {
-        ComparisonProgress progress = new ComparisonProgress(progressOut, "   train", "models", false);
-        List<Comparison.Run> runs = new Comparison(base, basePath, plan).run(progress);
-        progress.finish();
-        return runs;
+    /** Where the demo writes its experiment folder. */
+    private static Path results(Budget budget) {
+        return Home.dir().resolve("results").resolve(budget.name());
     }
 
     /** One line: the probe's test accuracy against chance and bag-of-words, in points; no verdict beyond the numbers. */
-    static String probeEvidence(List<Summary.Cell> cells, String task, String labels, tinyfm.report.TimeViews.Chance chance) {
-        Summary.Cell probe = Summary.find(cells, task, labels, Method.PROBE), bow = Summary.find(cells, task, labels, Method.BAG_OF_WORDS);
+    static String probeEvidence(List<Summary.Cell> cells, String task, LabelBudget labels, tinyfm.report.TimeViews.Chance chance) {
+        Summary.Cell probe = Summary.find(cells, task, labels, LinearProbeArm.ID), bow = Summary.find(cells, task, labels, BagOfWordsArm.ID);
         if (probe == null) {
             return task + ": no probe ran";
         }
@@ -203,7 +244,4 @@ final class DemoCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static String indent(String block) {
-        return block.lines().map(l -> "   " + l).reduce((a, b) -> a + "\n" + b).orElse("") + "\n";
-    }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.base.ModelFile;
 import tinyfm.base.Provenance;
-import tinyfm.comparison.Comparison;
+import tinyfm.comparison.LabelBudget;
 import tinyfm.data.Task;
 import tinyfm.finetuning.Classifier;
 import tinyfm.finetuning.FineTuneConfig;
@@ -88,8 +88,8 @@ final class FinetuneCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new tinyfm.util.UsageError("--mode must be full, head or unfreeze, got '" + mode + "'");
         }
-        int labels = labelBudget(labelsOption);
-        FineTuneConfig config = FineTuneConfig.of(m, epochs, learningRate(lr), labels, seed)
+        int labels = OptionValues.labelBudget(labelsOption).count();
+        FineTuneConfig config = FineTuneConfig.of(m, epochs, OptionValues.learningRate(lr), labels, seed)
                 .with(batch, weightDecay, warmupFraction, maxLength != null ? maxLength : FineTuneConfig.WHOLE_CONTEXT)
                 .with(tinyfm.finetuning.Recipe.parse(recipe));
         Outputs.ensureWritable(out, force);
@@ -107,14 +107,14 @@ final class FinetuneCommand implements Callable<Integer> {
                 "--max-length " + maxLength + " is longer than the base's context of " + context + " tokens");
         config = config.with(config.batchSize(), config.weightDecay(), config.warmupFraction(), Math.min(config.maxTokens(), context));
         int labels = config.labelBudget();
-        tinyfm.util.UsageError.check(labels == Comparison.ALL || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
+        tinyfm.util.UsageError.check(labels == LabelBudget.ALL.count() || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
                 + t.labels().size() + " labels: every label needs at least one example");
         if (fromScratch) {
             stderr.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
         } else {
             stderr.println("Fine-tuning (transfer learning): the base's weights are the starting point; a new head learns the labels " + t.labels() + ".");
         }
-        FineTuner.Trained trained = FineTuner.fineTune(baseFile, base, t, config, readout(readout),
+        FineTuner.Trained trained = FineTuner.fineTune(baseFile, base, t, config, OptionValues.readout(readout),
                 fromScratch ? FineTuner.Start.RANDOM_WEIGHTS : FineTuner.Start.PRETRAINED_BASE, line -> stderr.println("  " + line));
         Classifier classifier = trained.classifier();
         FineTuner.Result r = trained.result();
@@ -146,38 +146,5 @@ final class FinetuneCommand implements Callable<Integer> {
         stdout.println("Saved to " + out + ".");
         stderr.println("Try: ./tinyfm classify --model " + out + " --text \"...\"");
         return 0;
-    }
-
-    /** A label budget as finetune and compare take it: a positive number of examples, or "all" ({@link Comparison#ALL}). */
-    static int labelBudget(String value) {
-        if (value.trim().equals("all")) {
-            return Comparison.ALL;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // the message below says what is accepted
-        }
-        throw new tinyfm.util.UsageError("--labels takes positive numbers of examples or 'all', got '" + value + "'");
-    }
-
-    /** The head's learning rate as finetune and compare take it: in (0, 1); none given is the default. */
-    static double learningRate(Double value) {
-        if (value == null) {
-            return FineTuneConfig.DEFAULT_HEAD_LR;
-        }
-        tinyfm.util.UsageError.check(value > 0 && value < 1, "--lr must be in (0, 1), got " + value);
-        return value;
-    }
-
-    static tinyfm.finetuning.Classifier.Readout readout(String name) {
-        try {
-            return tinyfm.finetuning.Classifier.Readout.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new tinyfm.util.UsageError("--readout takes pooled or last, got '" + name + "'");
-        }
     }
 }

@@ -31,9 +31,8 @@ final class InspectCommand implements Callable<Integer> {
      * tokens read, an adapted base's ancestors' tokens included.
      */
     static java.util.Optional<Double> trainingFlops(ModelFile m) {
-        JsonElement tokens = m.provenance().get("tokens_seen");
-        return tokens == null ? java.util.Optional.empty()
-                : java.util.Optional.of(m.config().trainingFlopsPerToken() * tinyfm.base.Provenance.tokensRead(m.provenance()));
+        tinyfm.base.Provenance.Pretraining p = tinyfm.base.Provenance.Pretraining.of(m.provenance());
+        return p.recordsTokens() ? java.util.Optional.of(m.config().trainingFlopsPerToken() * p.tokensRead()) : java.util.Optional.empty();
     }
 
     @Override

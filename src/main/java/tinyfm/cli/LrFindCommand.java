@@ -61,7 +61,7 @@ final class LrFindCommand implements Callable<Integer> {
         Recipe r = Recipe.parse(recipe);
         UsageError.check(!r.gradualUnfreezing() && r.schedule() == Recipe.Schedule.LINEAR_DECAY,
                 "--recipe takes plain or discriminative here: the range test sets its own schedule and trains every block");
-        int labels = FinetuneCommand.labelBudget(labelsOption);
+        int labels = OptionValues.labelBudget(labelsOption).count();
         ModelFile baseFile = ModelFile.load(base, ModelFile.Kind.BASE, "--base needs a pretrained base from 'tinyfm pretrain'");
         Task t = Task.load(task);
         Outputs.ensureFolder(out);

@@ -65,9 +65,9 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
-            if (e instanceof tinyfm.util.UsageError) {
+            if (e instanceof tinyfm.util.UsageError || e instanceof tinyfm.util.InvalidSetting) {
                 PrintWriter w = commandLine.getErr();
-                w.println(ERROR + e.getMessage());
+                w.println(ERROR + (e instanceof tinyfm.util.InvalidSetting s ? OptionValues.optionFor(s) : e.getMessage()));
                 w.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
                 w.flush();
                 return 2;

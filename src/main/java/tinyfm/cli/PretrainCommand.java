@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tinyfm.data.Corpus;
 import tinyfm.model.GptConfig;
-import tinyfm.data.Task;
 import tinyfm.pretraining.Pretrainer;
 import tinyfm.pretraining.ReadingProbes;
 import tinyfm.pretraining.TrainingConfig;
@@ -144,7 +143,7 @@ final class PretrainCommand implements Callable<Integer> {
         stderr.printf("Corpus %s: %,d documents in %d files, %.1f MB of text%n", c.name(), c.documentCount(), c.documents().size(), c.utf8Bytes() / 1e6);
         Tokenizer tokenizer;
         if (tokenizerFile != null) {
-            tokenizer = TokenizeCommand.load(tokenizerFile);
+            tokenizer = tinyfm.base.Bases.tokenizer(tokenizerFile);
         } else {
             long t0 = System.nanoTime();
             Tokenizers.Cached cached = Tokenizers.trainOrReuse(tokenizerKind, c.split().train(), vocab, tokenizerCache());
@@ -234,81 +233,4 @@ final class PretrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Generated text on one line, a line break shown as " / " (the demo and the samples say so), control characters escaped. */
-    static String oneLine(String text) {
-        return Terminal.printable(text.replace("\r", "").replace("\n", " / "));
-    }
-
-    /** Draws the pretraining progress bar and prints samples as the model learns. */
-    static final class PretrainProgress implements Pretrainer.Listener {
-        private final ProgressLine bar;
-        private final int total;
-        private String val = "val -";
-        private double loss;
-        private double tokensPerSecond;
-        private int step;
-
-        private final long deadlineMillis; // 0: the bar counts steps; else it counts the time until the deadline
-        private final long startMillis = System.currentTimeMillis();
-
-        PretrainProgress(PrintWriter out, int total) {
-            this(out, total, 0);
-        }
-
-        /** A bar for a run that stops at a deadline: it fills with time, not steps. */
-        PretrainProgress(PrintWriter out, int total, long deadlineMillis) {
-            this.bar = new ProgressLine(out, "pretrain");
-            this.total = total;
-            this.deadlineMillis = deadlineMillis;
-        }
-
-        @Override
-        public void started(int fromStep, int totalSteps, int tokensPerStep, boolean resumed) {
-            if (resumed) {
-                bar.message("Resuming from step " + fromStep + " of " + totalSteps);
-                bar.countFrom(fromStep);
-            }
-        }
-
-        @Override
-        public void stepped(int step, double loss, double learningRate, double tokensPerSecond) {
-            this.step = step;
-            this.loss = loss;
-            this.tokensPerSecond = tokensPerSecond;
-            draw(false);
-        }
-
-        @Override
-        public void evaluated(int step, double validationLoss, double bitsPerByte) {
-            val = String.format("val %.3f (%.2f bits/byte)", validationLoss, bitsPerByte);
-            draw(true);
-        }
-
-        @Override
-        public void probed(int step, java.util.List<ReadingProbes.Point> points) {
-            StringBuilder line = new StringBuilder(String.format("  probe at step %d (%,d tokens read):", step, points.get(0).tokensSeen()));
-            for (ReadingProbes.Point p : points) {
-                line.append(String.format(" %s %.1f%% (chance %.0f%%)", p.task(), 100 * p.meanAccuracy(), 100 * p.chance()));
-            }
-            bar.message(line.toString());
-        }
-
-        @Override
-        public void sampled(int step, String text) {
-            bar.message(String.format("  sample at step %d: %s", step, oneLine(Pretrainer.SAMPLE_PROMPT + text)));
-        }
-
-        private void draw(boolean force) {
-            if (deadlineMillis > 0) {
-                bar.update(System.currentTimeMillis() - startMillis, deadlineMillis - startMillis,
-                        String.format("step %d | loss %.3f | %s | %,.0f tok/s", step, loss, val, tokensPerSecond), force);
-                return;
-            }
-            bar.update(step, total, String.format("step %d/%d | loss %.3f | %s | %,.0f tok/s", step, total, loss, val, tokensPerSecond), force);
-        }
-
-        void done() {
-            bar.finish();
-        }
-    }
 }

@@ -11,8 +11,8 @@ import tinyfm.report.Report;
 import tinyfm.util.UserError;
 
 @Command(name = "report", sortOptions = false, description = {
-        "Derive a comparison's tables and charts again from its results.json, pair two comparisons seed by seed, or draw what a base knew as it read.",
-        "Every number the README and notebook 4 cite for the grid comes from the committed results.json this way."})
+        "Derive an experiment's tables and charts again from its results.json, pair two experiments seed by seed, or draw what a base knew as it read.",
+        "Every number the README, docs/findings.md and notebook 4 cite comes from a committed results.json this way; --all redraws every committed experiment."})
 final class ReportCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -20,6 +20,10 @@ final class ReportCommand implements Callable<Integer> {
     static final class Source {
         @Option(names = "--from", description = "A folder that 'tinyfm compare' or 'tinyfm demo' wrote, or its results.json.")
         Path from;
+
+        @Option(names = "--all", paramLabel = "DIR", arity = "0..1", fallbackValue = "docs/results", description = "Every experiment "
+                + "folder under DIR (default: the committed ones, docs/results): report.md, results.csv and charts derived again from each results.json.")
+        Path all;
 
         @Option(names = "--reading", paramLabel = "BASE", description = "A base pretrained with --probe: draw its probes and loss against tokens read.")
         Path reading;
@@ -48,11 +52,14 @@ final class ReportCommand implements Callable<Integer> {
             tinyfm.util.UsageError.check(source.pair.size() == 2, "--pair takes two comparisons, A and B, once");
             return pair(source.pair.get(0), source.pair.get(1));
         }
+        if (source.all != null) {
+            return all(source.all);
+        }
         if (source.scale != null) {
             Path dir = out != null ? out : source.scale;
             Files.createDirectories(dir);
             List<String> charts = tinyfm.scale.ScaleReport.drawCharts(dir, tinyfm.scale.ScaleReport.read(source.scale));
-            spec.commandLine().getOut().printf("Wrote %d charts (PNG and SVG) in %s, from %s.%n", charts.size(), dir, source.scale.resolve("ladder.json"));
+            spec.commandLine().getOut().printf("Wrote %d charts in %s, from %s.%n", charts.size(), dir, source.scale.resolve("ladder.json"));
             return 0;
         }
         Path from = resultsFolder(source.from);
@@ -62,10 +69,32 @@ final class ReportCommand implements Callable<Integer> {
             throw new UserError(dir + ": exists and is not a folder");
         }
         Files.createDirectories(dir);
-        List<String> charts = Report.rewrite(dir, results.context(), results.runs());
+        List<String> charts = Report.rewrite(dir, results);
         var o = spec.commandLine().getOut();
-        o.print(Report.summaryText(results.runs(), results.context()));
-        o.printf("%nWrote %s: report.md, results.csv and %d charts (PNG and SVG), from %s.%n", dir, charts.size(), from.resolve(Report.RESULTS));
+        ResultsText.summary(results).forEach(o::println);
+        o.printf("%nWrote %s: report.md, results.csv and %d charts, from %s.%n", dir, charts.size(), from.resolve(Report.RESULTS));
+        return 0;
+    }
+
+    /** Every experiment folder under {@code root} (a folder holding results.json), derived again. */
+    private int all(Path root) throws java.io.IOException {
+        Path dir = Files.isDirectory(root) || root.isAbsolute() ? root : tinyfm.util.Home.dir().resolve(root);
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(root + ": not a folder");
+        }
+        List<Path> folders;
+        try (var walk = Files.walk(dir)) {
+            folders = walk.filter(p -> p.getFileName().toString().equals(Report.RESULTS)).map(Path::getParent).sorted().toList();
+        }
+        if (folders.isEmpty()) {
+            throw new UserError(root + ": holds no experiment folder (none has a results.json)");
+        }
+        var o = spec.commandLine().getOut();
+        for (Path folder : folders) {
+            List<String> charts = tinyfm.report.ExperimentFolder.rederive(folder);
+            o.printf("%s: report.md, results.csv and %d charts%n", dir.relativize(folder), charts.size());
+        }
+        o.printf("Derived %d experiments again from their results.json.%n", folders.size());
         return 0;
     }
 
@@ -105,7 +134,7 @@ final class ReportCommand implements Callable<Integer> {
         table.append(tinyfm.report.ReadingChart.table(reading));
         tinyfm.util.AtomicFiles.writeString(dir.resolve(name + ".md"), table.toString());
         o.print(table);
-        o.printf("Wrote %s.md, %s.png and %s.svg in %s.%n", name, name, name, dir);
+        o.printf("Wrote %s.md and %s.png in %s.%n", name, name, dir);
         return 0;
     }
 }

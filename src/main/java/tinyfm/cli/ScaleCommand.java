@@ -29,7 +29,7 @@ final class ScaleCommand implements Callable<Integer> {
     String corpus;
 
     @Option(names = "--seed", defaultValue = Main.DEFAULT_SEED, description = "Random seed of every rung's pretraining and fine-tuning "
-            + "(the ladder in docs/scale was made with the default). Default: ${DEFAULT-VALUE}.")
+            + "(the ladder in docs/measurements/scale was made with the default). Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--out", defaultValue = "results/scale", description = "Output folder (created if missing). Default: ${DEFAULT-VALUE}.")

@@ -36,4 +36,9 @@ final class Terminal {
         }
         return sb == null ? text : sb.toString();
     }
+
+    /** Generated text on one line, a line break shown as " / " (the demo and the samples say so), control characters escaped. */
+    static String oneLine(String text) {
+        return printable(text.replace("\r", "").replace("\n", " / "));
+    }
 }

@@ -30,7 +30,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Tokenizer tok = load(source.tokenizer);
+        Tokenizer tok = tinyfm.base.Bases.tokenizer(source.tokenizer);
         int[] ids = tok.encode(text);
         var out = spec.commandLine().getOut();
         out.printf("%d characters -> %d tokens (%s tokenizer, vocabulary %,d)%n", text.length(), ids.length, tok.kind(), tok.vocabSize());
@@ -47,16 +47,4 @@ final class TokenizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What --tokenizer names, in every command: a tokenizer JSON file, or a model file (a zip) whose tokenizer is used. */
-    static Tokenizer load(Path file) {
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-            byte[] magic = in.readNBytes(2);
-            if (magic.length == 2 && magic[0] == 'P' && magic[1] == 'K') {
-                return ModelFile.load(file).tokenizer();
-            }
-        } catch (java.io.IOException e) {
-            // not readable as a model file: Tokenizers.load says what is wrong with it
-        }
-        return Tokenizers.load(file);
-    }
 }

@@ -1,5 +1,6 @@
 package tinyfm.comparison;
 
+import tinyfm.finetuning.Softmax;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

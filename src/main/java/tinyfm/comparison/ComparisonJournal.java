@@ -17,29 +17,29 @@ import tinyfm.util.Json;
 import tinyfm.util.UserError;
 
 /**
- * {@code runs.jsonl} in a comparison's output folder: a first line that fingerprints the plan and the
+ * {@code runs.jsonl} in a comparison's output folder: a first line that fingerprints the spec and the
  * base, then one line per finished cell, appended and flushed to disk as each cell ends. A kill or a
  * Ctrl-C loses at most the cell in progress; {@code compare --resume} reads the file back and trains
  * only what is missing. A last line cut short by a kill is ignored.
  */
-public final class ComparisonJournal implements Comparison.Journal {
+public final class ComparisonJournal implements Experiment.Journal {
     public static final String FILE = "runs.jsonl";
     private final Path file;
-    private final Map<Comparison.Cell, List<Comparison.Run>> done;
+    private final Map<Cell, List<Run>> done;
 
-    private ComparisonJournal(Path file, Map<Comparison.Cell, List<Comparison.Run>> done) {
+    private ComparisonJournal(Path file, Map<Cell, List<Run>> done) {
         this.file = file;
         this.done = done;
     }
 
     /**
      * Opens the journal in {@code folder}. With {@code resume}, keeps the cells of an earlier run of the
-     * same plan on the same base (and refuses one made otherwise); without it, starts a new journal.
+     * same spec on the same base (and refuses one made otherwise); without it, starts a new journal.
      */
-    public static ComparisonJournal open(Path folder, Comparison.Plan plan, String baseSha256, boolean resume) {
+    public static ComparisonJournal open(Path folder, ExperimentSpec spec, String baseSha256, boolean resume) {
         Path file = folder.resolve(FILE);
         JsonObject header = new JsonObject();
-        header.add("plan", Json.LINE.toJsonTree(plan));
+        header.add("spec", Json.LINE.toJsonTree(spec.withDescription("")));
         header.addProperty("base_sha256", baseSha256);
         if (resume && Files.exists(file)) {
             return new ComparisonJournal(file, read(file, header));
@@ -52,7 +52,7 @@ public final class ComparisonJournal implements Comparison.Journal {
         return new ComparisonJournal(file, new LinkedHashMap<>());
     }
 
-    private static Map<Comparison.Cell, List<Comparison.Run>> read(Path file, JsonObject expected) {
+    private static Map<Cell, List<Run>> read(Path file, JsonObject expected) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -64,7 +64,7 @@ public final class ComparisonJournal implements Comparison.Journal {
             throw new UserError(file + ": was made by a comparison with other options or another base; "
                     + "rerun without --resume to start over, or use another --out");
         }
-        Map<Comparison.Cell, List<Comparison.Run>> done = new LinkedHashMap<>();
+        Map<Cell, List<Run>> done = new LinkedHashMap<>();
         for (int i = 1; i < lines.size(); i++) {
             JsonElement line = parse(lines.get(i));
             if (line == null) {
@@ -73,8 +73,8 @@ public final class ComparisonJournal implements Comparison.Journal {
                 }
                 throw new UserError(file + ":" + (i + 1) + ": not valid JSON; rerun without --resume to start over");
             }
-            Comparison.Run[] runs = Json.LINE.fromJson(line.getAsJsonObject().get("runs"), Comparison.Run[].class);
-            Comparison.Cell cell = Json.LINE.fromJson(line.getAsJsonObject().get("cell"), Comparison.Cell.class);
+            Run[] runs = Json.LINE.fromJson(line.getAsJsonObject().get("runs"), Run[].class);
+            Cell cell = Json.LINE.fromJson(line.getAsJsonObject().get("cell"), Cell.class);
             done.put(cell, List.of(runs));
         }
         return done;
@@ -89,8 +89,23 @@ public final class ComparisonJournal implements Comparison.Journal {
     }
 
     @Override
-    public Map<Comparison.Cell, List<Comparison.Run>> done() {
+    public Map<Cell, List<Run>> done() {
         return done;
+    }
+
+    /** The runs a journal in {@code folder} already holds (0 if there is none), as a resumed experiment will keep them. */
+    public static int runsIn(Path folder) {
+        Path file = folder.resolve(FILE);
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try {
+            return (int) Files.readAllLines(file, StandardCharsets.UTF_8).stream().skip(1).map(ComparisonJournal::parse)
+                    .filter(l -> l != null && l.isJsonObject() && l.getAsJsonObject().has("runs"))
+                    .mapToLong(l -> l.getAsJsonObject().getAsJsonArray("runs").size()).sum();
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage());
+        }
     }
 
     public int runsDone() {
@@ -98,7 +113,7 @@ public final class ComparisonJournal implements Comparison.Journal {
     }
 
     @Override
-    public void save(Comparison.Cell cell, List<Comparison.Run> runs) {
+    public void save(Cell cell, List<Run> runs) {
         JsonObject line = new JsonObject();
         line.add("cell", Json.LINE.toJsonTree(cell));
         line.add("runs", Json.LINE.toJsonTree(runs));
@@ -109,6 +124,6 @@ public final class ComparisonJournal implements Comparison.Journal {
         } catch (IOException e) {
             throw new UserError(file + ": cannot write: " + e.getMessage());
         }
-        done.put(cell, List.copyOf(Arrays.asList(runs.toArray(Comparison.Run[]::new))));
+        done.put(cell, List.copyOf(Arrays.asList(runs.toArray(Run[]::new))));
     }
 }

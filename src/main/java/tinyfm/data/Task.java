@@ -14,22 +14,41 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import tinyfm.util.Home;
-import tinyfm.util.UsageError;
 import tinyfm.util.UserError;
 
 /**
- * A small labelled downstream task: a folder with train.jsonl, val.jsonl and test.jsonl,
- * one {"text": ..., "label": ...} per line. Labels may be strings or numbers.
+ * A small labelled downstream task: a folder with train.jsonl, val.jsonl and test.jsonl, one
+ * {"text": ..., "label": ...} per line (labels may be strings or numbers), and a task.json that says
+ * what the task asks: its question, its labels, the prompt template that asks the base, and the
+ * word the base is scored on for each label. The bundled tasks are such folders under datasets/,
+ * and a user's folder works the same way (without task.json, it gets a plain template).
  */
-public record Task(String name, Path dir, List<String> labels,
+public record Task(String name, Path dir, List<String> labels, String question, String template, List<String> labelWords,
                    List<Example> train, List<Example> validation, List<Example> test) {
-    public static final List<String> BUNDLED = List.of("topic", "sentiment", "spam");
     public static final List<String> SPLITS = List.of("train", "val", "test");
+    /** The card a task folder holds beside its splits. */
+    public static final String CARD = "task.json";
+    /** The prompt of a task whose card gives none; {text} is where the text goes, and a label's word follows. */
+    public static final String PLAIN_TEMPLATE = "{text}\nLabel:";
+
+    /** The tasks shipped under datasets/: every folder there with a task.json, by name. */
+    public static List<String> bundled() {
+        try (var folders = Files.list(Home.datasets())) {
+            return folders.filter(f -> Files.isRegularFile(f.resolve(CARD))).map(f -> f.getFileName().toString()).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new UserError(Home.datasets() + ": cannot list the bundled tasks: " + e.getMessage());
+        }
+    }
+
+    private static boolean isBundled(String name) {
+        return name.matches("[a-z0-9-]+") && Files.isRegularFile(Home.datasets().resolve(name).resolve(CARD));
+    }
 
     public static Task load(String nameOrPath) {
-        Path dir = BUNDLED.contains(nameOrPath) ? Home.datasets().resolve(nameOrPath) : Path.of(nameOrPath);
+        boolean bundled = isBundled(nameOrPath);
+        Path dir = bundled ? Home.datasets().resolve(nameOrPath) : Path.of(nameOrPath);
         if (!Files.isDirectory(dir)) {
-            throw new UserError(dir + ": task folder not found; give a folder with train/val/test.jsonl, or one of " + BUNDLED);
+            throw new UserError(dir + ": task folder not found; give a folder with train/val/test.jsonl, or one of " + bundled());
         }
         List<Example> train = readSplit(dir, "train");
         List<Example> val = readSplit(dir, "val");
@@ -41,8 +60,46 @@ public record Task(String name, Path dir, List<String> labels,
         }
         checkLabelsKnown(dir.resolve("val.jsonl"), val, labels);
         checkLabelsKnown(dir.resolve("test.jsonl"), test, labels);
-        String name = BUNDLED.contains(nameOrPath) ? nameOrPath : dir.getFileName().toString();
-        return new Task(name, dir, labels, List.copyOf(train), List.copyOf(val), List.copyOf(test));
+        String name = bundled ? nameOrPath : dir.toAbsolutePath().normalize().getFileName().toString();
+        Card card = Card.read(dir.resolve(CARD), labels);
+        return new Task(name, dir, labels, card.question(), card.template(), card.words(), List.copyOf(train), List.copyOf(val), List.copyOf(test));
+    }
+
+    /** What task.json says; a folder without one asks nothing in particular, with the plain template and the labels as their words. */
+    private record Card(String question, String template, List<String> words) {
+        static Card read(Path file, List<String> labels) {
+            if (!Files.exists(file)) {
+                return new Card("", PLAIN_TEMPLATE, labels);
+            }
+            JsonObject json;
+            try {
+                json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new UserError(file + ": not a task card (a JSON object with question, labels, template and labelWords)");
+            }
+            String question = json.has("question") ? json.get("question").getAsString() : "";
+            String template = json.has("template") ? json.get("template").getAsString() : PLAIN_TEMPLATE;
+            if (!template.contains("{text}")) {
+                throw new UserError(file + ": the template has no {text}, so the prompt would not show the text");
+            }
+            if (json.has("labels")) {
+                List<String> declared = new ArrayList<>();
+                json.getAsJsonArray("labels").forEach(l -> declared.add(l.getAsString()));
+                if (!new TreeSet<>(declared).equals(new TreeSet<>(labels))) {
+                    throw new UserError(file + ": labels " + declared + " are not the labels of train.jsonl " + labels);
+                }
+            }
+            List<String> words = new ArrayList<>();
+            JsonObject given = json.has("labelWords") ? json.getAsJsonObject("labelWords") : new JsonObject();
+            for (String label : labels) {
+                String word = given.has(label) ? given.get(label).getAsString().strip() : label;
+                if (word.isEmpty()) {
+                    throw new UserError(file + ": the word for label '" + label + "' is empty");
+                }
+                words.add(word);
+            }
+            return new Card(question, template, List.copyOf(words));
+        }
     }
 
     public List<Example> split(String split) {
@@ -50,7 +107,7 @@ public record Task(String name, Path dir, List<String> labels,
             case "train" -> train;
             case "val", "validation" -> validation;
             case "test" -> test;
-            default -> throw new UsageError("unknown split '" + split + "'; use one of " + SPLITS);
+            default -> throw new tinyfm.util.InvalidSetting("split", "'" + split + "' is unknown; use one of " + SPLITS);
         };
     }
 

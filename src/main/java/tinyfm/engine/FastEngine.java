@@ -397,7 +397,7 @@ public final class FastEngine implements Engine {
     // ---- the optimiser ----
 
     /**
-     * One AdamW step in a single pass, for float32 (pretraining.AdamW composes the same from ND4J
+     * One AdamW step in a single pass, for float32 (model.AdamW composes the same from ND4J
      * ops for other types). For each element: decoupled weight decay p -= lr·wd·mask·p; moments
      * m = β1·m + (1−β1)·g and v = β2·v + (1−β2)·g²; then p -= stepSize · m / (√v + ε), where stepSize
      * = lr·√(1−β2^t)/(1−β1^t) corrects both moments' bias towards zero, as ND4J's AdamUpdater does.

@@ -1,7 +1,7 @@
 package tinyfm.finetuning;
 
 import tinyfm.model.Gpt;
-import tinyfm.util.UsageError;
+import tinyfm.util.InvalidSetting;
 import tinyfm.util.UserError;
 
 /**
@@ -33,19 +33,20 @@ public record FineTuneConfig(Mode mode, int epochs, int batchSize, double headLe
      */
     public static final int DEFAULT_VALIDATIONS = 12;
 
-    /** The values a user sets are checked here, once, each error naming its option (a usage error: exit 2). */
+    /** The values a user sets are checked here, once, each error naming its setting (the CLI names the option). */
     public FineTuneConfig {
-        UsageError.check(epochs >= 1, "--epochs must be at least 1, got " + epochs);
-        UsageError.check(batchSize >= 1, "--batch must be at least 1, got " + batchSize);
-        UsageError.check(headLearningRate > 0 && headLearningRate < 1 && bodyLearningRate >= 0 && bodyLearningRate < 1,
-                "--lr must be in (0, 1), got " + headLearningRate);
-        UsageError.check(labelBudget >= 1 || labelBudget == -1, "--labels must be a positive number of examples, got " + labelBudget);
-        UsageError.check(weightDecay >= 0 && weightDecay < 1, "--weight-decay must be in [0, 1), got " + weightDecay);
-        UsageError.check(warmupFraction >= 0 && warmupFraction < 1, "--warmup-fraction must be in [0, 1), got " + warmupFraction);
-        UsageError.check(recipe.schedule() == Recipe.Schedule.LINEAR_DECAY || warmupFraction == 0,
-                "--warmup-fraction applies to the linear schedule; the slanted triangular one has its own rise");
-        UsageError.check(!recipe.gradualUnfreezing() || mode != Mode.HEAD, "gradual unfreezing needs a body that trains, not --mode head");
-        UsageError.check(maxTokens >= 2, "--max-length must be at least 2 (a token of text and the end-of-text token), got " + maxTokens);
+        InvalidSetting.check(epochs >= 1, "epochs", "must be at least 1, got " + epochs);
+        InvalidSetting.check(batchSize >= 1, "batch size", "must be at least 1, got " + batchSize);
+        InvalidSetting.check(headLearningRate > 0 && headLearningRate < 1 && bodyLearningRate >= 0 && bodyLearningRate < 1,
+                "learning rate", "must be in (0, 1), got " + headLearningRate);
+        InvalidSetting.check(labelBudget >= 1 || labelBudget == -1, "label budget", "must be a positive number of examples, got " + labelBudget);
+        InvalidSetting.check(weightDecay >= 0 && weightDecay < 1, "weight decay", "must be in [0, 1), got " + weightDecay);
+        InvalidSetting.check(warmupFraction >= 0 && warmupFraction < 1, "warm-up fraction", "must be in [0, 1), got " + warmupFraction);
+        InvalidSetting.check(recipe.schedule() == Recipe.Schedule.LINEAR_DECAY || warmupFraction == 0,
+                "warm-up fraction", "applies to the linear schedule; the slanted triangular one has its own rise");
+        InvalidSetting.check(!recipe.gradualUnfreezing() || mode != Mode.HEAD, "recipe",
+                "with gradual unfreezing needs a body that trains, not the head-only mode");
+        InvalidSetting.check(maxTokens >= 2, "text length", "must be at least 2 (a token of text and the end-of-text token), got " + maxTokens);
         if (validations < 1) {
             throw new UserError("validations per run must be at least 1, got " + validations);
         }

@@ -14,7 +14,7 @@ import tinyfm.data.Task;
 import tinyfm.engine.OffHeap;
 import tinyfm.model.Gpt;
 import tinyfm.model.Parameters;
-import tinyfm.pretraining.AdamW;
+import tinyfm.model.AdamW;
 import tinyfm.tokenizer.Tokenizer;
 
 /**

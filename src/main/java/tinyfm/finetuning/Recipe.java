@@ -3,7 +3,7 @@ package tinyfm.finetuning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import tinyfm.util.UsageError;
+import tinyfm.util.InvalidSetting;
 
 /**
  * How a pretrained body's learning rates are set while it is fine-tuned: ULMFiT's three levers
@@ -50,7 +50,7 @@ public record Recipe(BodyRates bodyRates, Schedule schedule, boolean gradualUnfr
                 case "discriminative" -> rates = BodyRates.DISCRIMINATIVE;
                 case "slanted" -> schedule = Schedule.SLANTED_TRIANGULAR;
                 case "unfreeze" -> unfreezing = true;
-                default -> throw new UsageError("--recipe takes plain, ulmfit, or some of discriminative,slanted,unfreeze; got '" + value + "'");
+                default -> throw new InvalidSetting("recipe", "takes plain, ulmfit, or some of discriminative,slanted,unfreeze; got '" + value + "'");
             }
         }
         return new Recipe(rates, schedule, unfreezing);

@@ -1,6 +1,6 @@
 package tinyfm.generation;
 
-import tinyfm.util.UsageError;
+import tinyfm.util.InvalidSetting;
 
 /**
  * How the next token is drawn from the model's distribution. Temperature below 1 sharpens it
@@ -9,10 +9,10 @@ import tinyfm.util.UsageError;
 public record Sampling(double temperature, int topK, long seed) {
     public Sampling {
         if (!(temperature >= 0) || temperature > 100) {
-            throw new UsageError("--temperature must be between 0 and 100, got " + temperature);
+            throw new InvalidSetting("temperature", "must be between 0 and 100, got " + temperature);
         }
         if (topK < 0) {
-            throw new UsageError("--top-k must be >= 0 (0 means no limit), got " + topK);
+            throw new InvalidSetting("top-k", "must be >= 0 (0 means no limit), got " + topK);
         }
     }
 }

@@ -1,5 +1,6 @@
 package tinyfm.pretraining;
 
+import tinyfm.model.AdamW;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

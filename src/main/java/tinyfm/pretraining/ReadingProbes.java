@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import tinyfm.comparison.Probe;
+import tinyfm.finetuning.Probe;
 import tinyfm.data.Example;
 import tinyfm.data.Task;
 import tinyfm.model.Gpt;

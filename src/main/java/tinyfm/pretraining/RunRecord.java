@@ -1,5 +1,6 @@
 package tinyfm.pretraining;
 
+import tinyfm.model.AdamW;
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

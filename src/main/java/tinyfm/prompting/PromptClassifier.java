@@ -8,7 +8,7 @@ import tinyfm.finetuning.Metrics;
 import tinyfm.generation.Scorer;
 import tinyfm.model.Gpt;
 import tinyfm.tokenizer.Tokenizer;
-import tinyfm.util.UsageError;
+import tinyfm.util.InvalidSetting;
 import tinyfm.util.UserError;
 
 /**
@@ -78,7 +78,7 @@ public final class PromptClassifier {
         static Layout of(Tokenizer tokenizer, List<String> words, String template) {
             int at = template.indexOf(TEXT);
             if (at < 0) {
-                throw new UsageError("--prompt must contain " + TEXT + " where the text goes, for example \"Review: {text} Sentiment:\"");
+                throw new InvalidSetting("prompt template", "must contain " + TEXT + " where the text goes, for example \"Review: {text} Sentiment:\"");
             }
             return new Layout(tokenizer.encode(template.substring(0, at)), tokenizer.encode(template.substring(at + TEXT.length())),
                     tokenizer.encode("\n\n"), words.stream().map(word -> tokenizer.encode(" " + word)).toList());

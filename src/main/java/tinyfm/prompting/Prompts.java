@@ -10,28 +10,18 @@ import tinyfm.data.Example;
 import tinyfm.data.Task;
 import tinyfm.model.Gpt;
 import tinyfm.tokenizer.Tokenizer;
-import tinyfm.util.UsageError;
+import tinyfm.util.InvalidSetting;
 
-/** Prompt templates for the bundled tasks, and the labelled examples a K-shot prompt shows. */
+/** A task asked as a prompt (its card's template and label words), and the labelled examples a K-shot prompt shows. */
 public final class Prompts {
     private Prompts() {}
-
-    /** A template that reads naturally before the task's label words; {text} is where the text goes. */
-    public static String defaultTemplate(String task) {
-        return switch (task) {
-            case "sentiment" -> "Review: {text}\nSentiment:";
-            case "topic" -> "{text}\nTopic:";
-            case "spam" -> "E-mail: {text}\nSpam or ham:";
-            default -> "{text}\nLabel:";
-        };
-    }
 
     /** Raw label log-likelihoods, or each minus its log-likelihood after a content-free text ("N/A"; Zhao et al. 2021). */
     public enum Calibration { RAW, CALIBRATED }
 
-    /** A task prompted with its default template and {@code shots} examples of its training split drawn with {@code seed}. */
+    /** A task prompted with its card's template and label words, and {@code shots} examples of its training split drawn with {@code seed}. */
     public static PromptClassifier forTask(Gpt gpt, Tokenizer tokenizer, Task task, int shots, long seed, Calibration calibration) {
-        return new PromptClassifier(gpt, tokenizer, task.labels(), defaultTemplate(task.name()), shots(task.train(), shots, seed),
+        return new PromptClassifier(gpt, tokenizer, task.labels(), task.labelWords(), task.template(), shots(task.train(), shots, seed),
                 calibration == Calibration.CALIBRATED);
     }
 
@@ -47,16 +37,16 @@ public final class Prompts {
         for (String pair : spec.split(",")) {
             String[] kv = pair.split("=", -1);
             if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
-                throw new UsageError("--label-words: '" + pair + "' is not label=word; write for example negative=terrible,positive=great");
+                throw new InvalidSetting("label words", "take label=word pairs, and '" + pair + "' is not one; write for example negative=terrible,positive=great");
             }
             if (!labels.contains(kv[0].strip())) {
-                throw new UsageError("--label-words: '" + kv[0].strip() + "' is not a label of this task; its labels are " + labels);
+                throw new InvalidSetting("label words", "name '" + kv[0].strip() + "', which is not a label of this task; its labels are " + labels);
             }
             words.put(kv[0].strip(), kv[1].strip());
         }
         List<String> missing = labels.stream().filter(l -> !words.containsKey(l)).toList();
         if (!missing.isEmpty()) {
-            throw new UsageError("--label-words: no word for " + missing + "; give one for each of " + labels);
+            throw new InvalidSetting("label words", "give no word for " + missing + "; give one for each of " + labels);
         }
         return labels.stream().map(words::get).toList();
     }

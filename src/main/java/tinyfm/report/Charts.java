@@ -1,6 +1,5 @@
 package tinyfm.report;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,19 +7,19 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import tinyfm.comparison.Comparison.Method;
-import tinyfm.comparison.Comparison.Run;
+import tinyfm.comparison.Arms;
+import tinyfm.comparison.ExperimentSpec.Pair;
+import tinyfm.comparison.LabelBudget;
+import tinyfm.comparison.Run;
 import tinyfm.util.AtomicFiles;
-import tinyfm.util.UserError;
 
-/** The comparison's charts, drawn with XChart and written as PNG and SVG. */
+/** An experiment's charts, drawn with XChart and written as PNG. */
 public final class Charts {
     private static final int WIDTH = 800, HEIGHT = 500;
 
@@ -30,11 +29,11 @@ public final class Charts {
     public static final String CHANCE = "chance";
 
     /**
-     * Validation accuracy against training seconds at the largest label budget: for each neural
-     * arm, the best accuracy so far, averaged over seeds on a common time grid; with chance and the
+     * Validation accuracy against training seconds at the largest label budget: for each arm that was
+     * validated more than once, the best accuracy so far, averaged over seeds on a common time grid; with chance and the
      * time views' target as level lines (the time to target is where a curve crosses it).
      */
-    public static XYChart learningCurves(List<Run> runs, String task, String labels, TimeViews.Chance chance) {
+    public static XYChart learningCurves(List<Run> runs, Pair pair, String task, LabelBudget labels, TimeViews.Chance chance) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("Learning curves: " + task + " (" + labels + " labels, mean over seeds)")
                 .xAxisTitle("training time (s)").yAxisTitle("validation accuracy (%, best so far)").build();
@@ -42,9 +41,9 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisDecimalPattern("0");
         double end = 0;
-        for (Method m : List.of(Method.PRETRAINED_FULL, Method.PRETRAINED_HEAD, Method.SCRATCH)) {
+        for (String m : Summary.armsIn(runs)) {
             List<Run> arm = TimeViews.arm(runs, task, labels, m).stream().filter(r -> !r.curve().isEmpty()).toList();
-            if (arm.isEmpty()) {
+            if (arm.isEmpty() || arm.stream().allMatch(r -> r.curve().size() < 2)) {
                 continue;
             }
             double last = arm.stream().mapToDouble(r -> r.curve().get(r.curve().size() - 1).seconds()).max().orElse(0);
@@ -59,12 +58,12 @@ public final class Charts {
                 }
             }
             if (!x.isEmpty()) {
-                chart.addSeries(m.label + " (" + arm.size() + " seeds)", x, y).setMarker(SeriesMarkers.NONE);
+                chart.addSeries(Arms.label(m) + " (" + arm.size() + " seeds)", x, y).setMarker(SeriesMarkers.NONE);
             }
         }
         if (end > 0) {
             level(chart, CHANCE + String.format(java.util.Locale.ROOT, " (%.0f%%)", 100 * chance.validation()), end, 100 * chance.validation(), java.awt.Color.GRAY);
-            TimeViews.TimeToTarget t = TimeViews.timeToTarget(runs, task, labels, chance);
+            TimeViews.TimeToTarget t = TimeViews.timeToTarget(runs, pair, task, labels, chance);
             if (t.defined()) {
                 level(chart, String.format(java.util.Locale.ROOT, "target %.1f%% (halfway from chance to the base's final)", 100 * t.target()),
                         end, 100 * t.target(), new java.awt.Color(170, 0, 0));
@@ -112,9 +111,9 @@ public final class Charts {
 
     /** The x-axis ticks of a budget chart: one per label budget, "all" with its number of examples. */
     static List<String> budgetTicks(List<Summary.Cell> cells, String task) {
-        return cells.stream().filter(c -> c.task().equals(task) && !c.method().prompted())
+        return cells.stream().filter(c -> c.task().equals(task) && Arms.trained(c.arm()))
                 .sorted(java.util.Comparator.comparingInt(Summary.Cell::trainExamples))
-                .map(c -> c.labels().equals("all") ? String.format(java.util.Locale.ROOT, "all (%,d)", c.trainExamples()) : c.labels())
+                .map(c -> c.labels().all() ? String.format(java.util.Locale.ROOT, "all (%,d)", c.trainExamples()) : c.labels().toString())
                 .distinct().toList();
     }
 
@@ -136,24 +135,22 @@ public final class Charts {
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
         List<String> ticks = budgetTicks(cells, task);
-        for (Method m : Method.values()) {
-            if (m.prompted()) {
-                continue;
-            }
+        for (String m : cells.stream().map(Summary.Cell::arm).filter(Arms::trained).distinct().toList()) {
             List<Double> y = new ArrayList<>(), error = new ArrayList<>();
-            cells.stream().filter(c -> c.task().equals(task) && c.method() == m)
+            cells.stream().filter(c -> c.task().equals(task) && c.arm().equals(m))
                     .sorted(java.util.Comparator.comparingInt(Summary.Cell::trainExamples))
                     .forEach(c -> {
                         y.add(100 * c.testAccuracy().mean());
                         error.add(100 * c.testAccuracy().halfWidth95());
                     });
             if (y.size() == ticks.size()) {
-                chart.addSeries(m.label, ticks, y, error);
+                chart.addSeries(Arms.label(m), ticks, y, error);
             }
         }
-        Summary.Cell zero = cells.stream().filter(c -> c.task().equals(task) && c.method() == Method.PROMPT_ZERO).findFirst().orElse(null);
+        Summary.Cell zero = cells.stream().filter(c -> c.task().equals(task) && c.arm().equals(tinyfm.comparison.PromptedArm.ZERO_SHOT))
+                .findFirst().orElse(null);
         if (zero != null) {
-            categoryLevel(chart, Method.PROMPT_ZERO.label + " (no labels)", ticks, 100 * zero.testAccuracy().mean(), new java.awt.Color(150, 0, 150));
+            categoryLevel(chart, Arms.label(zero.arm()) + " (no labels)", ticks, 100 * zero.testAccuracy().mean(), new java.awt.Color(150, 0, 150));
         }
         categoryLevel(chart, CHANCE + String.format(java.util.Locale.ROOT, " (%.0f%%)", 100 * chance.test()), ticks, 100 * chance.test(), java.awt.Color.GRAY);
         return chart;
@@ -171,12 +168,12 @@ public final class Charts {
     }
 
     /**
-     * The transfer claim's own evidence: fine-tuned − scratch test accuracy, paired by seed, with its
-     * 95% interval, per label budget and task; zero is "no difference".
+     * The transfer claim's own evidence: the pair's test accuracy difference (by default fine-tuned −
+     * scratch), paired by seed, with its 95% interval, per label budget and task; zero is "no difference".
      */
-    public static CategoryChart transferGain(List<Run> runs) {
+    public static CategoryChart transferGain(List<Run> runs, Pair pair) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Transfer gain: fine-tuned base − from scratch (paired by seed)").xAxisTitle("labelled training examples")
+                .title("Transfer gain: " + Arms.label(pair.arm()) + " − " + Arms.label(pair.against()) + " (paired by seed)").xAxisTitle("labelled training examples")
                 .yAxisTitle("test accuracy difference (points, 95% interval)").build();
         style(chart.getStyler());
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
@@ -185,35 +182,36 @@ public final class Charts {
         chart.getStyler().setYAxisDecimalPattern("0");
         chart.getStyler().setOverlapped(true);
         List<String> tasks = Summary.tasks(runs);
-        List<String> budgets = Summary.labelOrder(runs).stream() // the budgets every task has both arms at
-                .filter(l -> tasks.stream().allMatch(t -> Summary.paired(runs, t, l, Method.PRETRAINED_FULL, Method.SCRATCH).n() > 0)).toList();
+        List<LabelBudget> budgets = Summary.labelOrder(runs).stream() // the budgets every task has both arms at
+                .filter(l -> tasks.stream().allMatch(t -> Summary.paired(runs, t, l, pair).n() > 0)).toList();
+        List<String> ticks = budgets.stream().map(LabelBudget::toString).toList();
         for (String task : tasks) {
             List<Double> y = new ArrayList<>(), error = new ArrayList<>();
-            for (String labels : budgets) {
-                Summary.Difference d = Summary.paired(runs, task, labels, Method.PRETRAINED_FULL, Method.SCRATCH);
+            for (LabelBudget labels : budgets) {
+                Summary.Difference d = Summary.paired(runs, task, labels, pair);
                 y.add(100 * d.mean());
                 error.add(d.n() < 2 ? 0.0 : 100 * (d.high() - d.low()) / 2);
             }
             if (!budgets.isEmpty()) {
-                chart.addSeries(task, budgets, y, error);
+                chart.addSeries(task, ticks, y, error);
             }
         }
-        categoryLevel(chart, "no difference", budgets, 0, java.awt.Color.GRAY);
+        categoryLevel(chart, "no difference", ticks, 0, java.awt.Color.GRAY);
         return chart;
     }
 
     /** Wall time of the two routes: pretrain once and fine-tune each task, against training each task from scratch. */
-    public static CategoryChart time(List<Summary.Cell> cells, List<String> tasks, String labels, double pretrainSeconds) {
+    public static CategoryChart time(List<Summary.Cell> cells, Pair pair, List<String> tasks, LabelBudget labels, double pretrainSeconds) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("Time: pretrain once + fine-tune each vs. from scratch each (" + labels + " labels)")
                 .xAxisTitle("").yAxisTitle("seconds (training)").build();
         style(chart.getStyler());
         chart.getStyler().setStacked(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        List<String> routes = List.of("pretrained base", "from scratch");
+        List<String> routes = List.of(Arms.label(pair.arm()), Arms.label(pair.against()));
         chart.addSeries("pretraining (once)", routes, List.of(pretrainSeconds, 0.0));
         for (String task : tasks) {
-            Summary.Cell ft = Summary.find(cells, task, labels, Method.PRETRAINED_FULL), sc = Summary.find(cells, task, labels, Method.SCRATCH);
+            Summary.Cell ft = Summary.find(cells, task, labels, pair.arm()), sc = Summary.find(cells, task, labels, pair.against());
             if (ft != null && sc != null) {
                 chart.addSeries(task, routes, List.of(ft.trainSeconds().mean(), sc.trainSeconds().mean()));
             }
@@ -229,18 +227,9 @@ public final class Charts {
         s.setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 14));
     }
 
-    /** Writes name.png and name.svg into dir, each atomically. */
+    /** Writes name.png into dir, atomically. */
     public static void save(Chart<?, ?> chart, Path dir, String name) {
         System.setProperty("java.awt.headless", "true");
         AtomicFiles.write(dir.resolve(name + ".png"), out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
-        AtomicFiles.write(dir.resolve(name + ".svg"), out -> {
-            try {
-                VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            } catch (IOException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new UserError(dir.resolve(name + ".svg") + ": cannot draw the chart: " + e.getMessage());
-            }
-        });
     }
 }

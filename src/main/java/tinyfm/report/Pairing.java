@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import tinyfm.comparison.Comparison.Method;
-import tinyfm.comparison.Comparison.Run;
+import tinyfm.comparison.BagOfWordsArm;
+import tinyfm.comparison.FullFineTuneArm;
+import tinyfm.comparison.LabelBudget;
+import tinyfm.comparison.LinearProbeArm;
+import tinyfm.comparison.Run;
 import tinyfm.util.UserError;
 
 /**
@@ -20,25 +23,25 @@ public final class Pairing {
     private Pairing() {}
 
     /** The arms that use the base, in the table's order. */
-    static final List<Method> ARMS = List.of(Method.PRETRAINED_FULL, Method.PROBE);
-    private static final Map<Method, String> NAMES = Map.of(Method.PRETRAINED_FULL, "full fine-tune", Method.PROBE, "linear probe");
+    static final List<String> ARMS = List.of(FullFineTuneArm.ID, LinearProbeArm.ID);
+    private static final Map<String, String> NAMES = Map.of(FullFineTuneArm.ID, "full fine-tune", LinearProbeArm.ID, "linear probe");
 
     /** The markdown table of A − B, with its 95% Student-t interval, for every cell both comparisons hold. */
     public static String markdown(String nameA, Report.Results a, String nameB, Report.Results b) {
         Map<String, Double> byA = accuracies(a.runs()), byB = accuracies(b.runs());
         int checked = checkSameDraws(nameA, a.runs(), nameB, byB);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "A: `%s` (base `%s`)  %nB: `%s` (base `%s`)%n%n", nameA, fileName(a.context().base()),
-                nameB, fileName(b.context().base())));
+        sb.append(String.format(Locale.ROOT, "A: `%s` (base `%s`)  %nB: `%s` (base `%s`)%n%n", nameA, fileName(a.context().spec().base()),
+                nameB, fileName(b.context().spec().base())));
         sb.append(checked > 0
                 ? String.format(Locale.ROOT, "Bag-of-words, which uses no base, agrees seed by seed in all %d shared cells: each seed drew the same labelled examples for both.%n%n", checked)
                 : "The two comparisons share no bag-of-words arm, so that each seed drew the same examples for both is assumed, not checked.\n\n");
-        sb.append("| task | labels | method | A | B | A − B (95% CI) | seeds |\n|---|---:|---|---:|---:|---:|---:|\n");
+        sb.append("| task | labels | arm | A | B | A − B (95% CI) | seeds |\n|---|---:|---|---:|---:|---:|---:|\n");
         int rows = 0;
         for (String task : Summary.tasks(a.runs())) {
-            for (String labels : Summary.labelOrder(a.runs())) {
-                for (Method method : ARMS) {
-                    List<Integer> seeds = a.runs().stream().filter(r -> r.task().equals(task) && r.labels().equals(labels) && r.method() == method)
+            for (LabelBudget labels : Summary.labelOrder(a.runs())) {
+                for (String method : ARMS) {
+                    List<Integer> seeds = a.runs().stream().filter(r -> r.task().equals(task) && r.labels().equals(labels) && r.arm().equals(method))
                             .map(Run::seed).filter(s -> byB.containsKey(key(task, labels, method, s))).distinct().sorted().toList();
                     if (seeds.isEmpty()) {
                         continue;
@@ -62,7 +65,7 @@ public final class Pairing {
     static int checkSameDraws(String nameA, List<Run> a, String nameB, Map<String, Double> byB) {
         Set<String> cells = new HashSet<>();
         for (Run r : a) {
-            Double other = r.method() == Method.BAG_OF_WORDS ? byB.get(key(r.task(), r.labels(), r.method(), r.seed())) : null;
+            Double other = r.arm().equals(BagOfWordsArm.ID) ? byB.get(key(r.task(), r.labels(), r.arm(), r.seed())) : null;
             if (other == null) {
                 continue;
             }
@@ -78,11 +81,11 @@ public final class Pairing {
 
     private static Map<String, Double> accuracies(List<Run> runs) {
         Map<String, Double> out = new LinkedHashMap<>();
-        runs.forEach(r -> out.put(key(r.task(), r.labels(), r.method(), r.seed()), r.testAccuracy()));
+        runs.forEach(r -> out.put(key(r.task(), r.labels(), r.arm(), r.seed()), r.testAccuracy()));
         return out;
     }
 
-    private static String key(String task, String labels, Method method, int seed) {
+    private static String key(String task, LabelBudget labels, String method, int seed) {
         return task + "|" + labels + "|" + method + "|" + seed;
     }
 

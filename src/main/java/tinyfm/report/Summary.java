@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import tinyfm.comparison.Comparison.Method;
-import tinyfm.comparison.Comparison.Run;
+import tinyfm.comparison.Arms;
+import tinyfm.comparison.ExperimentSpec;
+import tinyfm.comparison.LabelBudget;
+import tinyfm.comparison.Run;
 
-/** Means and spreads over seeds, and paired differences between methods. */
+/** Means and spreads over seeds, and paired differences between arms. */
 public final class Summary {
     private Summary() {}
 
@@ -29,18 +31,18 @@ public final class Summary {
         }
     }
 
-    /** One task × label budget × method, over seeds. */
-    public record Cell(String task, String labels, int trainExamples, Method method, Stat testAccuracy, Stat trainSeconds, int seeds) {}
+    /** One task × label budget × arm, over seeds. */
+    public record Cell(String task, LabelBudget labels, int trainExamples, String arm, Stat testAccuracy, Stat trainSeconds, int seeds) {}
 
     public static List<Cell> cells(List<Run> runs) {
         Map<String, List<Run>> groups = new LinkedHashMap<>();
         for (Run r : runs) {
-            groups.computeIfAbsent(r.task() + "|" + r.labels() + "|" + r.method(), k -> new ArrayList<>()).add(r);
+            groups.computeIfAbsent(r.task() + "|" + r.labels() + "|" + r.arm(), k -> new ArrayList<>()).add(r);
         }
         List<Cell> cells = new ArrayList<>();
         for (List<Run> g : groups.values()) {
             Run first = g.get(0);
-            cells.add(new Cell(first.task(), first.labels(), first.trainExamples(), first.method(),
+            cells.add(new Cell(first.task(), first.labels(), first.trainExamples(), first.arm(),
                     Stat.of(g.stream().map(Run::testAccuracy).toList()),
                     Stat.of(g.stream().map(Run::trainSeconds).toList()), g.size()));
         }
@@ -50,7 +52,7 @@ public final class Summary {
     /**
      * The paired difference a − b in test accuracy over seeds, with a 95% confidence interval
      * (Student's t). Paired: for each seed both methods trained on the same labelled examples, so
-     * the luck of the draw cancels and the interval is about the methods, not the draw.
+     * the luck of the draw cancels and the interval is about the arms, not the draw.
      */
     public record Difference(double mean, double low, double high, int n) {
         /** True when the whole interval lies above zero. */
@@ -59,13 +61,13 @@ public final class Summary {
         }
     }
 
-    public static Difference paired(List<Run> runs, String task, String labels, Method a, Method b) {
+    public static Difference paired(List<Run> runs, String task, LabelBudget labels, ExperimentSpec.Pair pair) {
         Map<Integer, Double> byA = new LinkedHashMap<>(), byB = new LinkedHashMap<>();
         for (Run r : runs) {
             if (r.task().equals(task) && r.labels().equals(labels)) {
-                if (r.method() == a) {
+                if (r.arm().equals(pair.arm())) {
                     byA.put(r.seed(), r.testAccuracy());
-                } else if (r.method() == b) {
+                } else if (r.arm().equals(pair.against())) {
                     byB.put(r.seed(), r.testAccuracy());
                 }
             }
@@ -95,31 +97,20 @@ public final class Summary {
         return df <= table.length ? table[df - 1] : 1.960;
     }
 
-    public static Cell find(List<Cell> cells, String task, String labels, Method method) {
-        return cells.stream().filter(c -> c.task().equals(task) && c.labels().equals(labels) && c.method() == method).findFirst().orElse(null);
+    public static Cell find(List<Cell> cells, String task, LabelBudget labels, String arm) {
+        return cells.stream().filter(c -> c.task().equals(task) && c.labels().equals(labels) && c.arm().equals(arm)).findFirst().orElse(null);
     }
 
     /**
-     * One plain sentence per task and label budget: on the test set, is the fine-tuned base ahead
-     * of the same model trained from scratch, behind it, or can the seeds not tell?
+     * One plain sentence per task and label budget: on the test set, is the pair's arm ahead of the
+     * arm it is set against, behind it, or can the seeds not tell?
      */
-    public static List<String> transferFindings(List<Run> runs) {
-        return findings(runs, Method.SCRATCH, "training from scratch");
-    }
-
-    /**
-     * The same sentences against the bag-of-words baseline: a model that knows nothing of English
-     * beyond which words a text holds. A base that has learnt something a word count cannot should beat it.
-     */
-    public static List<String> baselineFindings(List<Run> runs) {
-        return findings(runs, Method.BAG_OF_WORDS, "the bag-of-words baseline");
-    }
-
-    private static List<String> findings(List<Run> runs, Method other, String otherName) {
+    public static List<String> findings(List<Run> runs, ExperimentSpec.Pair pair) {
         List<String> out = new ArrayList<>();
+        String otherName = Arms.noun(pair.against());
         for (String task : tasks(runs)) {
-            for (String labels : labelOrder(runs)) {
-                Difference d = paired(runs, task, labels, Method.PRETRAINED_FULL, other);
+            for (LabelBudget labels : labelOrder(runs)) {
+                Difference d = paired(runs, task, labels, pair);
                 if (d.n() == 0) {
                     continue;
                 }
@@ -135,10 +126,15 @@ public final class Summary {
                     finding = String.format(Locale.ROOT, "cannot be told from %s: %+.1f points, with a 95%% interval "
                             + "(%+.1f to %+.1f over %d paired seeds) that includes zero", otherName, points, 100 * d.low(), 100 * d.high(), d.n());
                 }
-                out.add(String.format(Locale.ROOT, "%s, %s labels, test accuracy: the fine-tuned base %s.", task, labels, finding));
+                out.add(String.format(Locale.ROOT, "%s, %s labels, test accuracy: %s %s.", task, labels, Arms.noun(pair.arm()), finding));
             }
         }
         return out;
+    }
+
+    /** The trained arms that ran, in run order (prompting has its own table). */
+    public static List<String> armsIn(List<Run> runs) {
+        return runs.stream().map(Run::arm).filter(Arms::trained).distinct().toList();
     }
 
     /** The tasks in the order they were run. */
@@ -146,14 +142,12 @@ public final class Summary {
         return runs.stream().map(Run::task).distinct().toList();
     }
 
-    /** The label budgets of the trained methods, in run order (a prompt's shots are not a budget). */
-    public static List<String> labelOrder(List<Run> runs) {
-        return runs.stream().filter(r -> !r.method().prompted())
-                .map(Run::labels).distinct().toList();
+    /** The label budgets of the trained arms, in run order (a prompt's shots are not a budget). */
+    public static List<LabelBudget> labelOrder(List<Run> runs) {
+        return runs.stream().filter(r -> Arms.trained(r.arm())).map(Run::labels).distinct().toList();
     }
 
-    public static String largestLabels(List<Run> runs) {
-        List<String> order = labelOrder(runs);
-        return order.contains("all") ? "all" : order.stream().max(java.util.Comparator.comparingInt(Integer::parseInt)).orElse("all");
+    public static LabelBudget largestLabels(List<Run> runs) {
+        return labelOrder(runs).stream().max(LabelBudget::compareTo).orElse(LabelBudget.ALL);
     }
 }

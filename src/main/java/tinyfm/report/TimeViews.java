@@ -5,12 +5,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import tinyfm.comparison.Comparison.Method;
-import tinyfm.comparison.Comparison.Run;
+import tinyfm.comparison.ExperimentSpec.Pair;
+import tinyfm.comparison.LabelBudget;
+import tinyfm.comparison.Run;
 import tinyfm.finetuning.FineTuner;
 
 /**
- * What a foundation model buys, in time, read from the runs' validation curves. Four views:
+ * What a foundation model buys, in time, read from the runs' validation curves of a pair of arms: the
+ * spec's first pair, by default the fine-tuned base ({@code fineTuned} below) against the same model
+ * trained from scratch ({@code scratch}). Four views:
  * <ol>
  *   <li>accuracy at equal training time: both arms after the same seconds on the same labels;</li>
  *   <li>time to a fixed target well above chance: halfway between chance and the fine-tuned base's
@@ -34,7 +37,7 @@ public final class TimeViews {
     public record Chance(double validation, double test) {}
 
     /** View 1: validation accuracy of each arm after the same training seconds (best so far, mean over seeds). */
-    public record EqualTime(String task, String labels, double seconds, double fineTuned, double scratch, int seeds, double chance) {}
+    public record EqualTime(String task, LabelBudget labels, double seconds, double fineTuned, double scratch, int seeds, double chance) {}
 
     /** One arm's time to the target: mean seconds over the seeds that reached it (NaN if none), and how many did. */
     public record Arm(double meanSeconds, int reached, int seeds) {
@@ -47,23 +50,23 @@ public final class TimeViews {
      * View 2: the target, each arm's time to it, and their ratio (NaN unless both arms reached it in
      * every seed). {@code target} is NaN when the fine-tuned base itself ends too near chance.
      */
-    public record TimeToTarget(String task, String labels, double target, double chance, Arm fineTuned, Arm scratch, double ratio) {
+    public record TimeToTarget(String task, LabelBudget labels, double target, double chance, Arm fineTuned, Arm scratch, double ratio) {
         public boolean defined() {
             return Double.isFinite(target);
         }
     }
 
     /** View 3: the smallest budget at which scratch's mean test accuracy reaches the base's; {@code scratchLabels} null if none. */
-    public record LabelsToMatch(String task, String labels, double fineTunedAccuracy, double fineTunedSeconds,
-                                String scratchLabels, int scratchExamples, double scratchAccuracy, double scratchSeconds,
-                                String largestLabels, int largestExamples) {}
+    public record LabelsToMatch(String task, LabelBudget labels, double fineTunedAccuracy, double fineTunedSeconds,
+                                LabelBudget scratchLabels, int scratchExamples, double scratchAccuracy, double scratchSeconds,
+                                LabelBudget largestLabels, int largestExamples) {}
 
     /**
      * View 4: pretraining once against fine-tuning each task. {@code tasksToPayBack} and its range
      * over seeds exist only when both arms reached the target in every seed and the base got there
      * sooner on average; otherwise {@code whyUndefined} says why.
      */
-    public record Cost(String task, String labels, double pretrainSeconds, double fineTuneSeconds, double scratchSeconds,
+    public record Cost(String task, LabelBudget labels, double pretrainSeconds, double fineTuneSeconds, double scratchSeconds,
                        int seeds, double meanSaving, long tasksToPayBack, double fewestTasks, double mostTasks, String whyUndefined) {
         public boolean defined() {
             return whyUndefined == null;
@@ -76,8 +79,8 @@ public final class TimeViews {
      * Validation accuracy of both arms at two moments: the first at which every run of both arms had
      * been validated once, and the end of the shorter arm's mean run.
      */
-    public static List<EqualTime> equalTime(List<Run> runs, String task, String labels, Chance chance) {
-        List<Run> full = arm(runs, task, labels, Method.PRETRAINED_FULL), scratch = arm(runs, task, labels, Method.SCRATCH);
+    public static List<EqualTime> equalTime(List<Run> runs, Pair pair, String task, LabelBudget labels, Chance chance) {
+        List<Run> full = arm(runs, task, labels, pair.arm()), scratch = arm(runs, task, labels, pair.against());
         if (full.isEmpty() || scratch.isEmpty()) {
             return List.of();
         }
@@ -108,8 +111,8 @@ public final class TimeViews {
 
     // ---- view 2 ----
 
-    public static TimeToTarget timeToTarget(List<Run> runs, String task, String labels, Chance chance) {
-        List<Run> full = arm(runs, task, labels, Method.PRETRAINED_FULL), scratch = arm(runs, task, labels, Method.SCRATCH);
+    public static TimeToTarget timeToTarget(List<Run> runs, Pair pair, String task, LabelBudget labels, Chance chance) {
+        List<Run> full = arm(runs, task, labels, pair.arm()), scratch = arm(runs, task, labels, pair.against());
         double target = target(full, chance.validation());
         Arm f = reach(full, target), s = reach(scratch, target);
         double ratio = f.everySeed() && s.everySeed() ? f.meanSeconds() / s.meanSeconds() : Double.NaN;
@@ -148,13 +151,13 @@ public final class TimeViews {
 
     // ---- view 3 ----
 
-    public static LabelsToMatch labelsToMatch(List<Run> runs, String task, String labels) {
-        List<Run> full = arm(runs, task, labels, Method.PRETRAINED_FULL);
+    public static LabelsToMatch labelsToMatch(List<Run> runs, Pair pair, String task, LabelBudget labels) {
+        List<Run> full = arm(runs, task, labels, pair.arm());
         double goal = full.stream().mapToDouble(Run::testAccuracy).average().orElse(Double.NaN);
         Map<Integer, List<Run>> scratchByExamples = new TreeMap<>();
-        runs.stream().filter(r -> r.task().equals(task) && r.method() == Method.SCRATCH)
+        runs.stream().filter(r -> r.task().equals(task) && r.arm().equals(pair.against()))
                 .forEach(r -> scratchByExamples.computeIfAbsent(r.trainExamples(), k -> new ArrayList<>()).add(r));
-        String largest = null;
+        LabelBudget largest = null;
         int largestExamples = 0;
         for (Map.Entry<Integer, List<Run>> e : scratchByExamples.entrySet()) {
             largest = e.getValue().get(0).labels();
@@ -170,10 +173,10 @@ public final class TimeViews {
 
     // ---- view 4 ----
 
-    public static Cost cost(List<Run> runs, String task, String labels, Chance chance, double pretrainSeconds) {
-        List<Run> full = arm(runs, task, labels, Method.PRETRAINED_FULL), scratch = arm(runs, task, labels, Method.SCRATCH);
+    public static Cost cost(List<Run> runs, Pair pair, String task, LabelBudget labels, Chance chance, double pretrainSeconds) {
+        List<Run> full = arm(runs, task, labels, pair.arm()), scratch = arm(runs, task, labels, pair.against());
         double ft = meanSeconds(full), sc = meanSeconds(scratch);
-        TimeToTarget t = timeToTarget(runs, task, labels, chance);
+        TimeToTarget t = timeToTarget(runs, pair, task, labels, chance);
         String why = null;
         if (!Double.isFinite(pretrainSeconds)) {
             why = "the base does not record its pretraining time";
@@ -207,8 +210,8 @@ public final class TimeViews {
 
     // ---- shared ----
 
-    static List<Run> arm(List<Run> runs, String task, String labels, Method method) {
-        return runs.stream().filter(r -> r.task().equals(task) && r.labels().equals(labels) && r.method() == method)
+    static List<Run> arm(List<Run> runs, String task, LabelBudget labels, String arm) {
+        return runs.stream().filter(r -> r.task().equals(task) && r.labels().equals(labels) && r.arm().equals(arm))
                 .sorted(Comparator.comparingInt(Run::seed)).toList();
     }
 

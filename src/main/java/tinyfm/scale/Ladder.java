@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import tinyfm.base.ModelFile;
-import tinyfm.comparison.Comparison;
+import tinyfm.comparison.ExperimentSpec;
+import tinyfm.comparison.Trial;
 import tinyfm.data.Corpus;
 import tinyfm.data.Task;
 import tinyfm.finetuning.Classifier;
@@ -141,7 +142,7 @@ public final class Ladder {
 
     /** Test accuracy after full fine-tuning from {@code start}, once per fine-tuning seed, with compare's epochs for this many labels. */
     private List<Double> fineTuneSeeds(ModelFile base, Path source, Task task, FineTuner.Start start) {
-        int epochs = Comparison.epochs(FineTuneConfig.DEFAULT_EPOCHS, Comparison.MIN_EXAMPLES_SEEN, plan.labels());
+        int epochs = Trial.epochs(FineTuneConfig.DEFAULT_EPOCHS, ExperimentSpec.MIN_EXAMPLES_SEEN, plan.labels());
         List<Double> accuracy = new ArrayList<>();
         for (long seed : plan.fineTuneSeeds()) {
             FineTuneConfig config = new FineTuneConfig(FineTuneConfig.Mode.FULL, epochs, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,

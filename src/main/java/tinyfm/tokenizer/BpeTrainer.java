@@ -24,7 +24,7 @@ public final class BpeTrainer {
     public static BpeTokenizer train(List<String> texts, int vocabSize) {
         int mergeCount = vocabSize - 256 - Tokenizer.SPECIALS.size();
         if (mergeCount < 0) {
-            throw new tinyfm.util.UserError("--vocab must be at least " + (256 + Tokenizer.SPECIALS.size()) + " for a byte-level BPE tokenizer, got " + vocabSize);
+            throw new tinyfm.util.InvalidSetting("vocabulary size", "must be at least " + (256 + Tokenizer.SPECIALS.size()) + " for a byte-level BPE tokenizer, got " + vocabSize);
         }
         // 1. Unique words and how often each occurs. TreeMap: a fixed order, so ids are stable.
         Map<String, Integer> wordCounts = new TreeMap<>();

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import tinyfm.util.AtomicFiles;
 import tinyfm.util.Json;
-import tinyfm.util.UsageError;
+import tinyfm.util.InvalidSetting;
 import tinyfm.util.UserError;
 
 /** Training, saving and loading tokenizers as JSON. */
@@ -23,7 +23,7 @@ public final class Tokenizers {
         return switch (kind) {
             case "bpe" -> BpeTrainer.train(texts, vocabSize);
             case "char" -> CharTokenizer.train(texts);
-            default -> throw new UsageError("unknown tokenizer kind '" + kind + "'; use bpe or char");
+            default -> throw new InvalidSetting("tokenizer kind", "'" + kind + "' is unknown; use bpe or char");
         };
     }
 

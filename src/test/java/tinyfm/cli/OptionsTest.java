@@ -5,27 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import tinyfm.comparison.Comparison;
+import tinyfm.comparison.LabelBudget;
 import tinyfm.util.UsageError;
 
 /** One meaning per name: options that mean the same thing are spelled and parsed the same way in every command. */
 class OptionsTest {
     @Test
     void labelBudgetsAreNumbersOrAllInFinetuneAndCompare() {
-        assertEquals(Comparison.ALL, FinetuneCommand.labelBudget("all"));
-        assertEquals(32, FinetuneCommand.labelBudget(" 32"));
+        assertEquals(LabelBudget.ALL, OptionValues.labelBudget("all"));
+        assertEquals(LabelBudget.of(32), OptionValues.labelBudget(" 32"));
         for (String bad : new String[] {"0", "-1", "some", ""}) {
-            assertTrue(assertThrows(UsageError.class, () -> FinetuneCommand.labelBudget(bad)).getMessage().startsWith("--labels "));
+            assertTrue(assertThrows(UsageError.class, () -> OptionValues.labelBudget(bad)).getMessage().startsWith("--labels "));
         }
     }
 
     @Test
     void compareSeedsAreACountOrTheListOfSeeds() {
-        assertEquals(5, CompareCommand.seedCount("5"));
-        assertEquals(3, CompareCommand.seedCount("1,2,3"));
-        assertEquals(3, CompareCommand.seedCount("1, 2, 3"));
+        assertEquals(5, OptionValues.seedCount("5"));
+        assertEquals(3, OptionValues.seedCount("1,2,3"));
+        assertEquals(3, OptionValues.seedCount("1, 2, 3"));
         for (String bad : new String[] {"0", "2,3", "1,3", "x", "1,,2"}) {
-            assertTrue(assertThrows(UsageError.class, () -> CompareCommand.seedCount(bad)).getMessage().startsWith("--seeds"), bad);
+            assertTrue(assertThrows(UsageError.class, () -> OptionValues.seedCount(bad)).getMessage().startsWith("--seeds"), bad);
         }
     }
 

@@ -50,6 +50,6 @@ class TerminalTest {
         assertEquals("red \\x1b[31mtext\\x1b[0m", Terminal.printable("red \u001b[31mtext\u001b[0m"));
         assertEquals("a\\x0db \\x07 \\x7f \\x9b", Terminal.printable("a\rb \u0007 \u007f \u009b"));
         assertEquals("lines\nand\ttabs, é and 字 stay", Terminal.printable("lines\nand\ttabs, é and 字 stay"));
-        assertEquals("The cat / sat \\x1b]0;title\\x07", PretrainCommand.oneLine("The cat\r\nsat \u001b]0;title\u0007"));
+        assertEquals("The cat / sat \\x1b]0;title\\x07", Terminal.oneLine("The cat\r\nsat \u001b]0;title\u0007"));
     }
 }

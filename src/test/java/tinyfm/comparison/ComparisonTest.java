@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tinyfm.TestData;
 import tinyfm.cli.CliTest;
-import tinyfm.comparison.Comparison.Method;
-import tinyfm.comparison.Comparison.Run;
+import tinyfm.comparison.ExperimentSpec.Pair;
+import tinyfm.finetuning.Probe;
 import tinyfm.data.Task;
 import tinyfm.finetuning.FineTuner;
 
@@ -20,13 +20,8 @@ class ComparisonTest {
     @TempDir
     Path dir;
 
-    /** A tiny base pretrained for 20 steps on text that mentions the colours task's labels. */
     private Path tinyBase() throws Exception {
-        Path corpus = dir.resolve("corpus.txt"), base = dir.resolve("tiny.tfm");
-        Files.writeString(corpus, TestData.corpusText(2000, 3) + " It was red. It was blue.");
-        assertEquals(0, CliTest.run("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--steps", "20", "--vocab", "300",
-                "--out", base.toString()).code());
-        return base;
+        return TestData.tinyBase(dir, 20);
     }
 
     @Test
@@ -38,24 +33,34 @@ class ComparisonTest {
         CliTest.Run r = CliTest.run("compare", "--base", base.toString(), "--tasks", task.toString(), "--labels", "8,all", "--seeds", "2",
                 "--epochs", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("| colours | 8 |"), r.out());
-        for (String f : List.of("results.json", "results.csv", "report.md", "time.png", "time.svg", "transfer-gain.png",
-                "learning-curves-colours.png", "learning-curves-colours.svg", "data-efficiency-colours.png", "data-efficiency-colours.svg")) {
+        assertTrue(r.out().matches("(?s).*\\n  colours +8 .*"), "a plain-text row per task and budget:\n" + r.out());
+        tinyfm.cli.TerminalOutput.check(r.out());
+        for (String f : List.of("spec.json", "results.json", "results.csv", "report.md", "time.png", "transfer-gain.png",
+                "learning-curves-colours.png", "data-efficiency-colours.png")) {
             assertTrue(Files.size(out.resolve(f)) > 100, f + " written");
         }
         byte[] png = Files.readAllBytes(out.resolve("time.png"));
         assertEquals((byte) 0x89, png[0]);
         assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
-        assertTrue(Files.readString(out.resolve("data-efficiency-colours.svg")).contains("<svg"));
+        try (var files = Files.list(out)) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".svg")), "charts are PNG only");
+        }
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertEquals(1 + 2 * 2 * (Method.values().length - 2) + 1, csv.size(),
-                "header + labels × seeds × trained methods + one zero-shot run (no shots fit the tiny model's 32-token window)");
-        assertTrue(csv.stream().anyMatch(line -> line.contains(",prompt_zero,")), "the zero-shot arm ran");
+        assertEquals(1 + 2 * 2 * (Arms.BUNDLED.size() - 2) + 1, csv.size(),
+                "header + labels × seeds × trained arms + one zero-shot run (no shots fit the tiny model's 32-token window)");
+        assertTrue(csv.stream().anyMatch(line -> line.contains(",zero,")), "the zero-shot arm ran");
         assertTrue(csv.stream().anyMatch(line -> line.contains(",probe,")), "the probe arm ran");
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("## What the base buys in time"), report);
         assertTrue(report.contains("**Time to a fixed target.**"), report);
-        assertTrue(report.contains("## Does it beat bag-of-words?\n"), "bag-of-words ran, so the report pairs the base with it");
+        assertTrue(report.contains("## The fine-tuned base against the bag-of-words baseline\n"), "bag-of-words ran, so the report pairs the base with it");
+        assertTrue(report.contains("| full − scratch (95% CI) | full − bow (95% CI) |"), report);
+
+        // the spec it wrote runs again to the same numbers: an experiment is its spec
+        Path rerun = dir.resolve("rerun");
+        CliTest.Run again0 = CliTest.run("compare", "--spec", out.resolve("spec.json").toString(), "--out", rerun.toString());
+        assertEquals(0, again0.code(), again0.err());
+        assertEquals(testAccuracies(out), testAccuracies(rerun), "the same spec and seeds give the same numbers");
 
         // one source of numbers: the report derived again from results.json is the same report
         Path again = dir.resolve("again");
@@ -82,15 +87,15 @@ class ComparisonTest {
             var runs = com.google.gson.JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject().getAsJsonArray("runs");
             for (var run : runs) {
                 var o = run.getAsJsonObject();
-                accuracy.computeIfAbsent(recipe + " " + o.get("method").getAsString(), k -> new java.util.ArrayList<>())
+                accuracy.computeIfAbsent(recipe + " " + o.get("arm").getAsString(), k -> new java.util.ArrayList<>())
                         .add(o.get("testAccuracy").getAsDouble());
             }
             String report = Files.readString(out.resolve("report.md"));
             assertEquals(recipe.equals("ulmfit"), report.contains("**The full fine-tune alone** used discriminative learning rates"), report);
-            assertFalse(report.contains("Does it beat bag-of-words?"), "no bag-of-words arm, no pairing with it");
+            assertFalse(report.contains("against the bag-of-words baseline"), "no bag-of-words arm, no pairing with it");
         }
-        assertEquals(accuracy.get("plain SCRATCH"), accuracy.get("ulmfit SCRATCH"), "the from-scratch reference does not move with the recipe");
-        assertEquals(2, accuracy.get("ulmfit PRETRAINED_FULL").size());
+        assertEquals(accuracy.get("plain scratch"), accuracy.get("ulmfit scratch"), "the from-scratch reference does not move with the recipe");
+        assertEquals(2, accuracy.get("ulmfit full").size());
 
         CliTest.Run bad = CliTest.run("compare", "--base", base.toString(), "--tasks", task.toString(), "--recipe", "fast", "--out", dir.resolve("x").toString());
         assertEquals(2, bad.code());
@@ -104,58 +109,63 @@ class ComparisonTest {
         assertTrue(Files.readAllLines(found.resolve("lr-find-colours.csv")).size() > 5);
         byte[] png = Files.readAllBytes(found.resolve("lr-find-colours.png"));
         assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
-        assertTrue(Files.readString(found.resolve("lr-find-colours.svg")).contains("<svg"));
     }
 
-    private static Run run(Method m, double val, List<FineTuner.Point> curve) {
-        return new Run("t", "all", 10, 1, m, 2, val, val, val, 1, curve);
+    private static List<Double> testAccuracies(Path folder) throws Exception {
+        List<Double> out = new java.util.ArrayList<>();
+        var runs = com.google.gson.JsonParser.parseString(Files.readString(folder.resolve("results.json"))).getAsJsonObject().getAsJsonArray("runs");
+        runs.forEach(r -> out.add(r.getAsJsonObject().get("testAccuracy").getAsDouble()));
+        return out;
     }
+
+    private static final LabelBudget L32 = LabelBudget.of(32), L100 = LabelBudget.of(100);
+    private static final Pair FULL_SCRATCH = new Pair("full", "scratch"), FULL_BOW = new Pair("full", "bow");
 
     @Test
     void thePairedDifferenceHasAStudentTIntervalOverSeeds() {
         List<Run> runs = new java.util.ArrayList<>();
         double[] pre = {0.80, 0.82, 0.78}, scratch = {0.70, 0.71, 0.69};
         for (int seed = 1; seed <= 3; seed++) {
-            runs.add(new Run("t", "32", 32, seed, Method.PRETRAINED_FULL, 1, 0, pre[seed - 1], 0, 1, List.of()));
-            runs.add(new Run("t", "32", 32, seed, Method.SCRATCH, 1, 0, scratch[seed - 1], 0, 1, List.of()));
+            runs.add(new Run("t", L32, 32, seed, "full", 1, 0, pre[seed - 1], 0, 1, List.of()));
+            runs.add(new Run("t", L32, 32, seed, "scratch", 1, 0, scratch[seed - 1], 0, 1, List.of()));
         }
-        tinyfm.report.Summary.Difference d = tinyfm.report.Summary.paired(runs, "t", "32", Method.PRETRAINED_FULL, Method.SCRATCH);
+        tinyfm.report.Summary.Difference d = tinyfm.report.Summary.paired(runs, "t", L32, FULL_SCRATCH);
         // differences 0.10, 0.11, 0.09: mean 0.10, std 0.01, t(2) = 4.303, half-width 4.303 × 0.01 / √3
         assertEquals(0.10, d.mean(), 1e-12);
         assertEquals(0.10 - 4.303 * 0.01 / Math.sqrt(3), d.low(), 1e-9);
         assertEquals(0.10 + 4.303 * 0.01 / Math.sqrt(3), d.high(), 1e-9);
         assertTrue(d.clearlyPositive());
-        runs.add(new Run("t", "32", 32, 4, Method.PRETRAINED_FULL, 1, 0, 0.5, 0, 1, List.of()));
-        assertEquals(3, tinyfm.report.Summary.paired(runs, "t", "32", Method.PRETRAINED_FULL, Method.SCRATCH).n(), "a seed without its pair is left out");
+        runs.add(new Run("t", L32, 32, 4, "full", 1, 0, 0.5, 0, 1, List.of()));
+        assertEquals(3, tinyfm.report.Summary.paired(runs, "t", L32, FULL_SCRATCH).n(), "a seed without its pair is left out");
     }
 
     @Test
     void theBaseIsPairedWithBagOfWordsSeedBySeed() {
         // seeds far apart (50% to 90%) but the base a steady 4 to 6 points ahead on each: only a paired interval sees it
-        List<Run> runs = runs("t", "32", Method.BAG_OF_WORDS, new double[] {0.50, 0.70, 0.90}, new double[] {0.45, 0.66, 0.84});
+        List<Run> runs = runs("t", L32, "bow", new double[] {0.50, 0.70, 0.90}, new double[] {0.45, 0.66, 0.84});
         // a base behind bag-of-words on every seed
-        runs.addAll(runs("t", "100", Method.BAG_OF_WORDS, new double[] {0.55, 0.60, 0.65}, new double[] {0.60, 0.66, 0.69}));
+        runs.addAll(runs("t", L100, "bow", new double[] {0.55, 0.60, 0.65}, new double[] {0.60, 0.66, 0.69}));
         // differences −0.02, +0.03, 0.00: a mean of +0.3 points whose interval holds zero
-        runs.addAll(runs("u", "32", Method.BAG_OF_WORDS, new double[] {0.60, 0.64, 0.62}, new double[] {0.62, 0.61, 0.62}));
+        runs.addAll(runs("u", L32, "bow", new double[] {0.60, 0.64, 0.62}, new double[] {0.62, 0.61, 0.62}));
         // differences 0.05, 0.04, 0.06: mean 0.05, std 0.01, half-width 4.303 × 0.01 / √3 = 0.025
         assertEquals(List.of(
                 "t, 32 labels, test accuracy: the fine-tuned base beats the bag-of-words baseline by 5.0 points (95% interval +2.5 to +7.5 over 3 paired seeds).",
                 "t, 100 labels, test accuracy: the fine-tuned base trails the bag-of-words baseline by 5.0 points (95% interval -7.5 to -2.5 over 3 paired seeds).",
                 "u, 32 labels, test accuracy: the fine-tuned base cannot be told from the bag-of-words baseline: +0.3 points, with a 95% interval "
                         + "(-5.9 to +6.6 over 3 paired seeds) that includes zero."),
-                tinyfm.report.Summary.baselineFindings(runs));
+                tinyfm.report.Summary.findings(runs, FULL_BOW));
         // the same sentences against training from scratch, from the same code
-        List<Run> scratch = runs("t", "32", Method.SCRATCH, new double[] {0.50, 0.70, 0.90}, new double[] {0.45, 0.66, 0.84});
-        assertTrue(tinyfm.report.Summary.transferFindings(scratch).get(0).contains("beats training from scratch by 5.0 points (95% interval +2.5 to +7.5"));
-        assertTrue(tinyfm.report.Summary.baselineFindings(scratch).isEmpty(), "no bag-of-words runs, no sentences about it");
+        List<Run> scratch = runs("t", L32, "scratch", new double[] {0.50, 0.70, 0.90}, new double[] {0.45, 0.66, 0.84});
+        assertTrue(tinyfm.report.Summary.findings(scratch, FULL_SCRATCH).get(0).contains("beats training from scratch by 5.0 points (95% interval +2.5 to +7.5"));
+        assertTrue(tinyfm.report.Summary.findings(scratch, FULL_BOW).isEmpty(), "no bag-of-words runs, no sentences about it");
     }
 
-    /** The fine-tuned base and another method, one run each per seed, with the given test accuracies. */
-    private static List<Run> runs(String task, String labels, Method other, double[] base, double[] others) {
+    /** The fine-tuned base and another arm, one run each per seed, with the given test accuracies. */
+    private static List<Run> runs(String task, LabelBudget labels, String other, double[] base, double[] others) {
         List<Run> runs = new java.util.ArrayList<>();
         for (int i = 0; i < base.length; i++) {
-            runs.add(new Run(task, labels, Integer.parseInt(labels), i + 1, Method.PRETRAINED_FULL, 1, 0, base[i], 0, 1, List.of()));
-            runs.add(new Run(task, labels, Integer.parseInt(labels), i + 1, other, 1, 0, others[i], 0, 0, List.of()));
+            runs.add(new Run(task, labels, labels.count(), i + 1, "full", 1, 0, base[i], 0, 1, List.of()));
+            runs.add(new Run(task, labels, labels.count(), i + 1, other, 1, 0, others[i], 0, 0, List.of()));
         }
         return runs;
     }

@@ -34,7 +34,7 @@ public class LeakageTest {
 
     @Test
     void noBundledTaskTextOfAnySplitIsInAnyBundledCorpus() {
-        List<Task> tasks = Task.BUNDLED.stream().map(Task::load).toList();
+        List<Task> tasks = Task.bundled().stream().map(Task::load).toList();
         for (String corpus : corporaHere()) {
             List<Leakage.Leak> leaks = Leakage.find(Corpus.load(corpus), tasks, Task.SPLITS, Leakage.MIN_WORDS);
             assertEquals(0, leaks.size(), "task texts found in the corpus '" + corpus + "': " + describe(leaks));
@@ -70,7 +70,7 @@ public class LeakageTest {
 
     @Test
     void noBundledTaskTextOfAnySplitHasANearCopyInAnyBundledCorpus() {
-        List<Task> tasks = Task.BUNDLED.stream().map(Task::load).toList();
+        List<Task> tasks = Task.bundled().stream().map(Task::load).toList();
         for (String corpus : corporaHere()) {
             List<Leakage.NearCopy> near = Leakage.nearCopies(Corpus.load(corpus), tasks, Task.SPLITS);
             assertEquals(0, near.size(), "near-copies of task texts in the corpus '" + corpus + "': "

@@ -99,7 +99,7 @@ class EvidenceTest {
         Matcher m = TABLE.matcher(readme());
         assertTrue(m.find(), "the README shows the grid's table, fenced with its source");
         Report.Results grid = Report.read(Home.dir().resolve(m.group(1)));
-        assertEquals(Report.mainTable(grid.runs()).strip(), m.group(2).strip(), "regenerate with: tinyfm report --from " + m.group(1));
+        assertEquals(Report.mainTable(grid.runs(), grid.context().spec().pairs()).strip(), m.group(2).strip(), "regenerate with: tinyfm report --from " + m.group(1));
     }
 
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s#]+)(#[^)\\s]*)?\\)");

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import tinyfm.model.Gpt;
-import tinyfm.util.UsageError;
 
 /** ULMFiT's fine-tuning levers and the learning-rate range test, on the colours task of {@link FineTunerTest}. */
 class RecipeTest {
@@ -30,8 +29,8 @@ class RecipeTest {
         }
         assertEquals(Recipe.ULMFIT, Recipe.parse("discriminative, slanted, unfreeze"));
         assertEquals("ulmfit", Recipe.parse("unfreeze,slanted,discriminative").id());
-        UsageError e = assertThrows(UsageError.class, () -> Recipe.parse("discrimnative"));
-        assertTrue(e.getMessage().contains("--recipe takes plain, ulmfit"), e.getMessage());
+        tinyfm.util.InvalidSetting e = assertThrows(tinyfm.util.InvalidSetting.class, () -> Recipe.parse("discrimnative"));
+        assertTrue(e.getMessage().contains("recipe takes plain, ulmfit") && !e.getMessage().contains("--"), e.getMessage());
     }
 
     @Test
@@ -56,7 +55,7 @@ class RecipeTest {
                 Recipe.slantedTriangular(2, 3)), "three steps: up, peak, down");
         FineTuneConfig slanted = FineTuneConfig.of(FineTuneConfig.Mode.FULL, 1, 1e-2, -1, 1).with(Recipe.parse("slanted"));
         assertEquals(s[40], slanted.learningRateScale(40, total), 1e-12, "the config follows its recipe's schedule");
-        assertThrows(UsageError.class, () -> slanted.with(16, 0.01, 0.1, FineTuneConfig.WHOLE_CONTEXT),
+        assertThrows(tinyfm.util.InvalidSetting.class, () -> slanted.with(16, 0.01, 0.1, FineTuneConfig.WHOLE_CONTEXT),
                 "a warm-up fraction means nothing to the slanted schedule");
     }
 

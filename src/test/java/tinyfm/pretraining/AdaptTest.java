@@ -42,7 +42,7 @@ class AdaptTest {
         assertEquals(p.provenance().get("corpus_sha256"), from.get("corpus_sha256"));
         assertEquals(p.provenance().get("train_seconds").getAsDouble(), from.get("train_seconds").getAsDouble(), 1e-9);
         assertEquals(c.provenance().get("train_seconds").getAsDouble() + p.provenance().get("train_seconds").getAsDouble(),
-                tinyfm.report.Report.pretrainSeconds(c.provenance()), 1e-9, "payback counts the parent's pretraining too");
+                tinyfm.base.Provenance.pretrainSeconds(c.provenance()), 1e-9, "payback counts the parent's pretraining too");
         assertTrue(c.provenance().get("corpus").getAsString().contains("colours"), "names the text it adapted on");
         assertEquals(p.config(), c.config());
         assertNotEquals(p.weights(), c.weights());

@@ -36,7 +36,7 @@ class InterruptedCompareTest {
             for (var run : JsonParser.parseString(line).getAsJsonObject().getAsJsonArray("runs")) {
                 JsonObject r = run.getAsJsonObject();
                 table.put(r.get("task").getAsString() + "/" + r.get("labels").getAsString() + "/" + r.get("seed").getAsInt() + "/"
-                        + r.get("method").getAsString(), r.get("testAccuracy").getAsDouble());
+                        + r.get("arm").getAsString(), r.get("testAccuracy").getAsDouble());
             }
         }
         return table;

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tinyfm.comparison.Comparison.Method;
-import tinyfm.comparison.Comparison.Run;
+import tinyfm.comparison.Arms;
+import tinyfm.comparison.LabelBudget;
+import tinyfm.comparison.Run;
 
 /** The charts' data, not their pixels: chance on every accuracy chart, a tick per budget, the claim's own evidence. */
 class ChartsTest {
@@ -17,9 +18,9 @@ class ChartsTest {
         for (String[] b : budgets) {
             for (int seed = 1; seed <= 3; seed++) {
                 int n = Integer.parseInt(b[1]);
-                runs.add(TimeViewsTest.run(b[0], n, seed, Method.PRETRAINED_FULL, 0.5 + 0.01 * seed, 0.4, 0.5));
-                runs.add(TimeViewsTest.run(b[0], n, seed, Method.SCRATCH, 0.3, 0.26, 0.3));
-                runs.add(TimeViewsTest.run(b[0], n, seed, Method.BAG_OF_WORDS, 0.35, 0.35));
+                runs.add(TimeViewsTest.run(b[0], n, seed, "full", 0.5 + 0.01 * seed, 0.4, 0.5));
+                runs.add(TimeViewsTest.run(b[0], n, seed, "scratch", 0.3, 0.26, 0.3));
+                runs.add(TimeViewsTest.run(b[0], n, seed, "bow", 0.35, 0.35));
             }
         }
         return runs;
@@ -29,16 +30,16 @@ class ChartsTest {
     void dataEfficiencyHasATickAtEveryBudgetAChanceLineAndPercentValues() {
         var chart = Charts.dataEfficiency(Summary.cells(grid()), "topic", TimeViewsTest.QUARTER);
         var series = chart.getSeriesMap();
-        assertEquals(List.of("16", "32", "100", "all (1,200)"), new ArrayList<>(series.get(Method.SCRATCH.label).getXData()));
+        assertEquals(List.of("16", "32", "100", "all (1,200)"), new ArrayList<>(series.get(Arms.label("scratch")).getXData()));
         String chance = series.keySet().stream().filter(k -> k.startsWith(Charts.CHANCE)).findFirst().orElseThrow();
         assertEquals(25.0, series.get(chance).getYData().iterator().next().doubleValue(), 1e-9);
-        assertEquals(30.0, series.get(Method.SCRATCH.label).getYData().iterator().next().doubleValue(), 1e-9, "percent, not a fraction");
+        assertEquals(30.0, series.get(Arms.label("scratch")).getYData().iterator().next().doubleValue(), 1e-9, "percent, not a fraction");
         assertTrue(chart.getStyler().getLegendPosition().name().startsWith("Outside"), "the legend stays off the data");
     }
 
     @Test
     void withOneLabelBudgetChanceIsStillDrawnAcrossThePlot() {
-        List<Run> one = grid().stream().filter(r -> r.labels().equals("100")).toList();
+        List<Run> one = grid().stream().filter(r -> r.labels().equals(LabelBudget.of(100))).toList();
         var chart = Charts.dataEfficiency(Summary.cells(one), "topic", TimeViewsTest.QUARTER);
         java.awt.image.BufferedImage image = org.knowm.xchart.BitmapEncoder.getBufferedImage(chart);
         // the y axis runs 0 to 100, so chance (25%) sits a quarter of the way up the plot: look for grey
@@ -65,7 +66,7 @@ class ChartsTest {
 
     @Test
     void theTransferGainChartDrawsThePairedDifferenceWithAZeroLine() {
-        var chart = Charts.transferGain(grid());
+        var chart = Charts.transferGain(grid(), TimeViewsTest.PAIR);
         var series = chart.getSeriesMap();
         assertTrue(series.containsKey("topic"));
         assertTrue(series.containsKey("no difference"));
@@ -76,11 +77,11 @@ class ChartsTest {
 
     @Test
     void learningCurvesCarryChanceAndTheTarget() {
-        var chart = Charts.learningCurves(grid(), "topic", "all", TimeViewsTest.QUARTER);
+        var chart = Charts.learningCurves(grid(), TimeViewsTest.PAIR, "topic", LabelBudget.ALL, TimeViewsTest.QUARTER);
         var names = chart.getSeriesMap().keySet();
         assertTrue(names.stream().anyMatch(n -> n.startsWith(Charts.CHANCE)), names.toString());
         assertTrue(names.stream().anyMatch(n -> n.startsWith("target")), names.toString());
-        assertTrue(names.stream().anyMatch(n -> n.startsWith(Method.SCRATCH.label)), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.startsWith(Arms.label("scratch"))), names.toString());
     }
 
     /** Two sizes × three budgets, three paired seeds per rung, made up so that loss falls with compute. */

@@ -8,8 +8,8 @@ import static tinyfm.report.TimeViewsTest.run;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tinyfm.comparison.Comparison.Method;
-import tinyfm.comparison.Comparison.Run;
+import tinyfm.comparison.ExperimentSpec;
+import tinyfm.comparison.Run;
 import tinyfm.util.UserError;
 
 /** Two bases paired seed by seed: the same interval and rounding as the comparison's own report, and a check of the draws. */
@@ -18,15 +18,16 @@ class PairingTest {
     static List<Run> runs(double[] full, double[] bow) {
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < full.length; i++) {
-            runs.add(run("32", 32, i + 1, Method.PRETRAINED_FULL, full[i], 0.5));
-            runs.add(run("32", 32, i + 1, Method.SCRATCH, 0.30, 0.3));
-            runs.add(run("32", 32, i + 1, Method.BAG_OF_WORDS, bow[i], 0.4));
+            runs.add(run("32", 32, i + 1, "full", full[i], 0.5));
+            runs.add(run("32", 32, i + 1, "scratch", 0.30, 0.3));
+            runs.add(run("32", 32, i + 1, "bow", bow[i], 0.4));
         }
         return runs;
     }
 
     static Report.Results results(String base, List<Run> runs) {
-        return new Report.Results(new Report.Context(base, "", 0, "", null, null, null, ""), runs);
+        ExperimentSpec spec = ExperimentSpec.defaults("pairing", base, List.of("topic"));
+        return new Report.Results(new Report.Context(spec, "", 0, "", null, null), runs);
     }
 
     static final double[] BOW = {0.45, 0.47, 0.44};
@@ -36,7 +37,7 @@ class PairingTest {
         // A's mean is 60.05%: the report's table and the pairing must print the same tenth
         List<Run> a = runs(new double[] {0.6010, 0.5990, 0.6015}, BOW), b = runs(new double[] {0.5510, 0.5590, 0.5420}, BOW);
         String table = Pairing.markdown("a/results.json", results("bases/a.tfm", a), "b", results("b.tfm", b));
-        String reportA = Report.mainTable(a);
+        String reportA = Report.mainTable(a, ExperimentSpec.DEFAULT_PAIRS);
         String meanA = reportA.lines().filter(l -> l.contains("topic")).findFirst().orElseThrow().split("\\|")[3].trim().split(" ")[0];
         Summary.Difference d = Summary.paired(List.of(0.6010, 0.5990, 0.6015), List.of(0.5510, 0.5590, 0.5420));
         String row = String.format(java.util.Locale.ROOT, "| topic | 32 | full fine-tune | %s%% | 55.1%% | %s | 3 |", meanA, Report.difference(d));
@@ -74,7 +75,7 @@ class PairingTest {
     @Test
     void comparisonsWithNoCellInCommonSayNothingPairs() {
         List<Run> a = runs(new double[] {0.6}, new double[] {0.45});
-        List<Run> b = a.stream().map(r -> new Run("sentiment", r.labels(), r.trainExamples(), r.seed(), r.method(), r.epochs(),
+        List<Run> b = a.stream().map(r -> new Run("sentiment", r.labels(), r.trainExamples(), r.seed(), r.arm(), r.epochs(),
                 r.validationAccuracy(), r.testAccuracy(), r.testMacroF1(), r.trainSeconds(), r.curve())).toList();
         UserError e = assertThrows(UserError.class, () -> Pairing.markdown("a", results("a.tfm", a), "b", results("b.tfm", b)));
         assertTrue(e.getMessage().contains("nothing pairs"), e.getMessage());

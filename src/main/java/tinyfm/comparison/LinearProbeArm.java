@@ -1,0 +1,52 @@
+package tinyfm.comparison;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tinyfm.data.Example;
+import tinyfm.data.Task;
+import tinyfm.finetuning.Metrics;
+import tinyfm.finetuning.Probe;
+
+/**
+ * What pretraining alone put into the features: a logistic regression on the frozen base's pooled
+ * hidden states. Its time counts the fit and the forward passes over its own training examples.
+ */
+public final class LinearProbeArm implements Arm {
+    public static final String ID = "probe";
+    private static final Names NAMES = new Names(ID, "pretrained, linear probe", "linear probe", "the linear probe");
+    /** The base's features of every example of the last task probed: computed once per task. */
+    private Features features;
+
+    private record Features(String task, Map<Example, double[]> byExample, double secondsPerExample) {}
+
+    @Override
+    public Names names() {
+        return NAMES;
+    }
+
+    @Override
+    public Run run(Trial trial) {
+        Features f = features(trial);
+        List<Example> examples = trial.examples();
+        long t0 = System.nanoTime();
+        Probe probe = new Probe(trial.task().labels());
+        probe.train(examples, trial.task().validation(), f.byExample());
+        double seconds = (System.nanoTime() - t0) / 1e9 + examples.size() * f.secondsPerExample();
+        Metrics val = probe.evaluate(trial.task().validation(), f.byExample()), test = probe.evaluate(trial.task().test(), f.byExample());
+        return Run.once(trial, ID, examples.size(), val.accuracy(), test.accuracy(), test.macroF1(), seconds);
+    }
+
+    private Features features(Trial trial) {
+        Task task = trial.task();
+        if (features == null || !features.task().equals(task.name())) {
+            List<Example> all = new ArrayList<>(task.train());
+            all.addAll(task.validation());
+            all.addAll(task.test());
+            long t0 = System.nanoTime();
+            Map<Example, double[]> byExample = Probe.features(trial.base().languageModel(), trial.base().file().tokenizer(), all);
+            features = new Features(task.name(), byExample, (System.nanoTime() - t0) / 1e9 / all.size());
+        }
+        return features;
+    }
+}

@@ -1,0 +1,144 @@
+package tinyfm.comparison;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tinyfm.TestData;
+import tinyfm.cli.CliTest;
+import tinyfm.data.Example;
+import tinyfm.report.ExperimentFolder;
+import tinyfm.report.Report;
+import tinyfm.util.UserError;
+
+/** An experiment is a spec and a folder: a new arm is one class and its registration, and the report pairs what the spec pairs. */
+class ExperimentTest {
+    @TempDir
+    Path dir;
+
+    /** A made-up arm, outside the bundled ones: always answers the training draw's most common label. */
+    static final class MajorityArm implements Arm {
+        @Override
+        public Names names() {
+            return new Names("majority", "majority label", "majority", "the majority guess");
+        }
+
+        @Override
+        public Run run(Trial trial) {
+            List<Example> examples = trial.examples();
+            String most = examples.stream().collect(java.util.stream.Collectors.groupingBy(Example::label, java.util.stream.Collectors.counting()))
+                    .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            double val = trial.task().validation().stream().filter(e -> e.label().equals(most)).count() / (double) trial.task().validation().size();
+            double test = trial.task().test().stream().filter(e -> e.label().equals(most)).count() / (double) trial.task().test().size();
+            return new Run(trial.task().name(), trial.labels(), examples.size(), trial.seed(), id(), 0, val, test, Double.NaN, 0,
+                    List.of(new tinyfm.finetuning.FineTuner.Point(1, 0, Double.NaN, val)));
+        }
+    }
+
+    @Test
+    void aMadeUpArmOnAMadeUpTaskRunsEndToEndAndTheReportPairsWhatTheSpecPairs() throws Exception {
+        Arms.register("majority", s -> new MajorityArm());
+        Path base = TestData.tinyBase(dir, 10);
+        Path task = TestData.task(dir, "shades", List.of("light", "dark"), 12);
+        Files.writeString(task.resolve("task.json"), "{\"question\": \"Is a shade light or dark?\", \"labels\": [\"dark\", \"light\"], "
+                + "\"template\": \"Shade: {text}\\nIt is\", \"labelWords\": {\"dark\": \"dim\", \"light\": \"bright\"}}");
+        tinyfm.data.Task shades = tinyfm.data.Task.load(task.toString());
+        assertEquals("Is a shade light or dark?", shades.question());
+        assertEquals(List.of("dim", "bright"), shades.labelWords(), "the card's words, in label order");
+        assertEquals("Shade: {text}\nIt is", shades.template());
+        ExperimentSpec spec = ExperimentSpec.defaults("majority-vs-bow", base.toString(), List.of(task.toString()))
+                .withLabels(List.of(LabelBudget.of(8), LabelBudget.ALL)).withSeeds(2)
+                .withArms(List.of(ExperimentSpec.ArmSpec.of("majority"), ExperimentSpec.ArmSpec.of(BagOfWordsArm.ID),
+                        ExperimentSpec.ArmSpec.of(PromptedArm.ZERO_SHOT)))
+                .withPairs(List.of(new ExperimentSpec.Pair(BagOfWordsArm.ID, "majority")));
+        Path out = dir.resolve("out");
+        Report.Results results = ExperimentFolder.run(spec, out, new Experiment.Listener() {
+            @Override
+            public void started(int totalRuns) {
+                assertEquals(2 * 2 * 2 + 1, totalRuns, "budgets × seeds × trained arms, and one zero-shot prompt");
+            }
+
+            @Override
+            public void finished(Run run, int done) {}
+        }, false);
+        assertEquals(9, results.runs().size());
+        assertEquals(4, results.runs().stream().filter(r -> r.arm().equals("majority")).count());
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("| task | labels | majority label | bag-of-words | bow − majority (95% CI) |"), report);
+        assertTrue(report.contains("## The bag-of-words baseline against the majority guess"), report);
+        assertTrue(report.contains("test accuracy: the bag-of-words baseline "), report);
+        assertTrue(!report.contains("full − scratch"), "the report pairs only what the spec pairs");
+        assertTrue(report.contains("## Prompting the base, no training"), "the made-up task is prompted with its own card");
+        assertEquals(spec, ExperimentSpec.read(out.resolve(ExperimentSpec.FILE)), "the folder holds the spec that ran");
+        assertEquals(report, regenerated(out), "report.md derives again from results.json alone");
+    }
+
+    private String regenerated(Path out) throws Exception {
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(copy);
+        Files.copy(out.resolve(Report.RESULTS), copy.resolve(Report.RESULTS));
+        ExperimentFolder.rederive(copy);
+        return Files.readString(copy.resolve("report.md"));
+    }
+
+    @Test
+    void aSpecFileTakesDefaultsForWhatItLeavesOutAndRefusesWhatItGetsWrongInOneLine() throws Exception {
+        Path file = dir.resolve("spec.json");
+        Files.writeString(file, "{\"name\": \"small\", \"base\": \"b.tfm\", \"tasks\": [\"topic\"], \"labels\": [\"32\", \"all\"], \"seeds\": 3}");
+        ExperimentSpec spec = ExperimentSpec.read(file);
+        assertEquals(List.of(LabelBudget.of(32), LabelBudget.ALL), spec.labels());
+        assertEquals(Arms.BUNDLED, spec.arms().stream().map(ExperimentSpec.ArmSpec::arm).toList(), "every bundled arm by default");
+        assertEquals(ExperimentSpec.DEFAULT_PAIRS, spec.pairs());
+        assertEquals(ExperimentSpec.MIN_EXAMPLES_SEEN, spec.minExamplesSeen());
+
+        Map<String, String> bad = Map.of(
+                "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"arms\": [{\"arm\": \"magic\"}]}", "unknown arm 'magic'",
+                "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"seed\": 3}", "unknown field 'seed'",
+                "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"seeds\": 0}", "at least one seed",
+                "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"arms\": [{\"arm\": \"full\"}], \"pairs\": [{\"arm\": \"full\", \"against\": \"bow\"}]}",
+                "needs two different arms of the experiment",
+                "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"arms\": [{\"arm\": \"full\", \"options\": {\"speed\": \"2\"}}]}", "no option 'speed'",
+                "{\"base\": \"b\", \"tasks\": [\"t\"]}", "'name' is missing",
+                "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"seeds\": \"many\"}", "wrong type",
+                "[1, 2]", "not an experiment spec");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            Files.writeString(file, e.getKey());
+            UserError error = assertThrows(UserError.class, () -> ExperimentSpec.read(file), e.getKey());
+            assertTrue(error.getMessage().startsWith(file + ": ") && error.getMessage().contains(e.getValue()), error.getMessage());
+            assertTrue(!error.getMessage().contains("\n"), "one line: " + error.getMessage());
+        }
+    }
+
+    @Test
+    void aTaskCardThatDisagreesWithItsDataIsRefusedNamingTheFile() throws Exception {
+        Path task = TestData.task(dir, "shades", List.of("light", "dark"), 4);
+        Map<String, String> bad = Map.of(
+                "{\"labels\": [\"light\", \"grey\"]}", "are not the labels of train.jsonl",
+                "{\"template\": \"Shade:\"}", "has no {text}",
+                "{\"labelWords\": {\"dark\": \" \"}}", "the word for label 'dark' is empty",
+                "not json", "not a task card");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            Files.writeString(task.resolve("task.json"), e.getKey());
+            UserError error = assertThrows(UserError.class, () -> tinyfm.data.Task.load(task.toString()), e.getKey());
+            assertTrue(error.getMessage().startsWith(task.resolve("task.json") + ": ") && error.getMessage().contains(e.getValue()), error.getMessage());
+        }
+        assertEquals(List.of("sentiment", "spam", "topic"), tinyfm.data.Task.bundled(), "the bundled tasks are the folders with a card");
+    }
+
+    @Test
+    void aLabelBudgetIsAValueNotAString() {
+        assertEquals(LabelBudget.ALL, LabelBudget.parse("all"));
+        assertEquals("all", LabelBudget.ALL.toString());
+        assertEquals("100", LabelBudget.parse(" 100").toString());
+        assertTrue(LabelBudget.ALL.compareTo(LabelBudget.of(100_000)) > 0, "every example is more than any number");
+        assertThrows(UserError.class, () -> LabelBudget.parse("0"));
+        assertEquals("\"all\"", tinyfm.util.Json.LINE.toJson(LabelBudget.ALL));
+        assertEquals(LabelBudget.of(16), tinyfm.util.Json.LINE.fromJson("\"16\"", LabelBudget.class));
+    }
+}
