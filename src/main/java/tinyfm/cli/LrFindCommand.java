@@ -88,7 +88,7 @@ final class LrFindCommand implements Callable<Integer> {
         if (!result.caveat().isEmpty()) {
             o.println("Caution: " + result.caveat() + ".");
         }
-        o.println("Wrote " + csvFile + " and " + out.resolve("lr-find-" + t.name() + ".png") + " (.svg).");
+        o.println("Wrote " + csvFile + " and " + out.resolve("lr-find-" + t.name() + ".png") + ".");
         return 0;
     }
 }

@@ -75,7 +75,7 @@ final class ScaleCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "Loss falls as C^%.3f on the compute-efficient frontier (Kaplan et al. 2020: C^%.3f; Hoffmann et al. 2022: about C^%.3f "
                     + "for the reducible loss); report.md says why a toy ladder's slope is steeper.%n", fit[0], ScaleReport.KAPLAN_COMPUTE_SLOPE,
                     ScaleReport.HOFFMANN_REDUCIBLE_SLOPE);
-            stdout.printf("Wrote %s: report.md, ladder.json, ladder.csv and %d charts (PNG and SVG).%n", out, charts.size());
+            stdout.printf("Wrote %s: report.md, ladder.json, ladder.csv and %d charts.%n", out, charts.size());
             return 0;
         }
     }

@@ -48,7 +48,7 @@ public interface Arm {
     default List<Cell> cells(Task task, ExperimentSpec spec, Trial.Base base) {
         List<Cell> cells = new ArrayList<>();
         for (LabelBudget labels : spec.labels()) {
-            for (int seed = 1; seed <= spec.seeds(); seed++) {
+            for (int seed : spec.seedList()) {
                 cells.add(new Cell(task.name(), labels, seed));
             }
         }

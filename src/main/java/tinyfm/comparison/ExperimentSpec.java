@@ -26,7 +26,8 @@ import tinyfm.util.UserError;
  * @param name             the experiment's folder name, saying what it compares ({@code grid-6x160-broad-xl})
  * @param description      one sentence on what was run, printed at the top of its report
  * @param base             the pretrained base, a path relative to the working folder or the project
- * @param seeds            seeds 1 to N: for a given seed every arm of a cell sees the same labelled examples
+ * @param seeds            how many seeds: for a given seed every arm of a cell sees the same labelled examples
+ * @param firstSeed        the first of them (1 unless said: the scaling ladder numbers its seeds from its own)
  * @param pairs            which arms are compared seed by seed; the first is the one the time views read
  * @param epochs           the fewest epochs a neural run trains
  * @param minExamplesSeen  with few labels, a neural run trains until it has seen this many examples
@@ -34,14 +35,17 @@ import tinyfm.util.UserError;
  * @param timeLimitSeconds training seconds per run, or null for none
  * @param charts           which charts the report draws ({@link #CHARTS}); an experiment whose tables are its result may draw none
  */
-public record ExperimentSpec(String name, String description, String base, List<String> tasks, List<LabelBudget> labels, int seeds,
+public record ExperimentSpec(String name, String description, String base, List<String> tasks, List<LabelBudget> labels, int seeds, Integer firstSeed,
                              List<ArmSpec> arms, List<Pair> pairs, int epochs, int minExamplesSeen, int validations,
                              Double timeLimitSeconds, Classifier.Readout readout, List<String> charts) {
     /** Every run with few labels sees at least this many examples (several epochs over a small draw). */
     public static final int MIN_EXAMPLES_SEEN = 640;
 
-    /** Every chart a report can draw: validation accuracy against seconds, test accuracy against labels, the first pair's gain, and time. */
-    public static final List<String> CHARTS = List.of("learning-curves", "data-efficiency", "transfer-gain", "time");
+    /**
+     * Every chart a report can draw: validation accuracy against seconds (the equal-time view), test
+     * accuracy against labels, the first pair's gain, and the cost side as a break-even.
+     */
+    public static final List<String> CHARTS = List.of("learning-curves", "data-efficiency", "transfer-gain", "cost");
 
     /** An arm of the experiment and its options ({@code {"arm": "full", "options": {"recipe": "ulmfit"}}}). */
     public record ArmSpec(String arm, Map<String, String> options) {
@@ -76,6 +80,7 @@ public record ExperimentSpec(String name, String description, String base, List<
         check(new HashSet<>(labels).size() == labels.size(), "a label budget is named twice in " + labels);
         check(labels.stream().allMatch(l -> l.all() || l.count() >= 1), "a label budget is at least 1 example, got " + labels);
         check(seeds >= 1, "an experiment needs at least one seed, got " + seeds);
+        firstSeed = firstSeed == null ? 1 : firstSeed;
         check(arms != null && !arms.isEmpty(), "an experiment needs at least one arm");
         List<String> ids = arms.stream().map(ArmSpec::arm).toList();
         check(new HashSet<>(ids).size() == ids.size(), "an arm is named twice in " + ids);
@@ -112,42 +117,47 @@ public record ExperimentSpec(String name, String description, String base, List<
      */
     public static ExperimentSpec defaults(String name, String base, List<String> tasks) {
         return new ExperimentSpec(name, "", base, tasks,
-                List.of(LabelBudget.of(16), LabelBudget.of(32), LabelBudget.of(100), LabelBudget.of(300), LabelBudget.ALL), 5,
+                List.of(LabelBudget.of(16), LabelBudget.of(32), LabelBudget.of(100), LabelBudget.of(300), LabelBudget.ALL), 5, 1,
                 Arms.BUNDLED.stream().map(ArmSpec::of).toList(), null, FineTuneConfig.DEFAULT_EPOCHS, MIN_EXAMPLES_SEEN,
                 FineTuneConfig.DEFAULT_VALIDATIONS, null, Classifier.DEFAULT_READOUT, CHARTS);
     }
 
     public ExperimentSpec withDescription(String description) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withBase(String base) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withLabels(List<LabelBudget> labels) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withSeeds(int seeds) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return withSeeds(seeds, firstSeed);
+    }
+
+    /** {@code seeds} seeds from {@code firstSeed} on. */
+    public ExperimentSpec withSeeds(int seeds, int firstSeed) {
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
     }
 
     /** These arms, and the default pairs among them. */
     public ExperimentSpec withArms(List<ArmSpec> arms) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, arms, null, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, null, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withPairs(List<Pair> pairs) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withCharts(List<String> charts) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withTraining(int epochs, int minExamplesSeen, int validations, Double timeLimitSeconds, Classifier.Readout readout) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
     }
 
     /** The arms that run, made from their entries. */
@@ -158,6 +168,11 @@ public record ExperimentSpec(String name, String description, String base, List<
     /** The time limit FineTuneConfig takes: none is as long as a double holds. */
     double timeLimitOrNone() {
         return timeLimitSeconds == null ? Double.MAX_VALUE : timeLimitSeconds;
+    }
+
+    /** The seeds, in order: {@code firstSeed} to {@code firstSeed + seeds - 1}. */
+    public List<Integer> seedList() {
+        return java.util.stream.IntStream.range(firstSeed, firstSeed + seeds).boxed().toList();
     }
 
     public boolean runs(String arm) {
@@ -197,6 +212,7 @@ public record ExperimentSpec(String name, String description, String base, List<
             List<String> known = new ArrayList<>(merged.keySet());
             known.add("pairs");
             known.add("timeLimitSeconds");
+            known.add("firstSeed");
             for (Map.Entry<String, JsonElement> e : given.entrySet()) {
                 check(known.contains(e.getKey()), "unknown field '" + e.getKey() + "'; a spec has " + String.join(", ", known));
                 merged.add(e.getKey(), e.getValue());

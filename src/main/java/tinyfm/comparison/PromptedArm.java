@@ -40,12 +40,12 @@ public final class PromptedArm implements Arm {
     @Override
     public List<Cell> cells(Task task, ExperimentSpec spec, Trial.Base base) {
         if (!fewShot) {
-            return List.of(new Cell(task.name(), LabelBudget.of(0), 1));
+            return List.of(new Cell(task.name(), LabelBudget.of(0), spec.firstSeed()));
         }
         int shots = PromptClassifier.shotsThatFit(base.file().config().contextLength(), base.file().tokenizer(), task.labelWords(),
                 task.template(), SHOTS);
         List<Cell> cells = new ArrayList<>();
-        for (int seed = 1; shots > 0 && seed <= spec.seeds(); seed++) {
+        for (int seed : shots > 0 ? spec.seedList() : List.<Integer>of()) {
             cells.add(new Cell(task.name(), LabelBudget.of(shots), seed));
         }
         return cells;

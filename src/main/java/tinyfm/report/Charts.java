@@ -34,9 +34,9 @@ public final class Charts {
      * time views' target as level lines (the time to target is where a curve crosses it).
      */
     public static XYChart learningCurves(List<Run> runs, Pair pair, String task, LabelBudget labels, TimeViews.Chance chance) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Learning curves: " + task + " (" + labels + " labels, mean over seeds)")
-                .xAxisTitle("training time (s)").yAxisTitle("validation accuracy (%, best so far)").build();
+        TimeViews.TimeToTarget target = TimeViews.timeToTarget(runs, pair, task, labels, chance);
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(Titles.equalTime(target, pair))
+                .xAxisTitle("training time (s)").yAxisTitle("validation accuracy (%, best so far, mean over seeds)").build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisDecimalPattern("0");
@@ -58,15 +58,16 @@ public final class Charts {
                 }
             }
             if (!x.isEmpty()) {
-                chart.addSeries(Arms.label(m) + " (" + arm.size() + " seeds)", x, y).setMarker(SeriesMarkers.NONE);
+                var series = chart.addSeries(Arms.label(m) + " (" + arm.size() + " seeds)", x, y);
+                series.setMarker(SeriesMarkers.NONE);
+                series.setLineColor(Palette.arm(m));
             }
         }
         if (end > 0) {
-            level(chart, CHANCE + String.format(java.util.Locale.ROOT, " (%.0f%%)", 100 * chance.validation()), end, 100 * chance.validation(), java.awt.Color.GRAY);
-            TimeViews.TimeToTarget t = TimeViews.timeToTarget(runs, pair, task, labels, chance);
-            if (t.defined()) {
-                level(chart, String.format(java.util.Locale.ROOT, "target %.1f%% (halfway from chance to the base's final)", 100 * t.target()),
-                        end, 100 * t.target(), new java.awt.Color(170, 0, 0));
+            level(chart, CHANCE + String.format(java.util.Locale.ROOT, " (%.0f%%)", 100 * chance.validation()), end, 100 * chance.validation(), Palette.CHANCE);
+            if (target.defined()) {
+                level(chart, String.format(java.util.Locale.ROOT, "target %.1f%% (halfway from chance to the base's final)", 100 * target.target()),
+                        end, 100 * target.target(), Palette.TARGET);
             }
         }
         return chart;
@@ -91,12 +92,12 @@ public final class Charts {
                 List.of(lo, hi), List.of(guess, guess));
         c.setMarker(SeriesMarkers.NONE);
         c.setLineStyle(SeriesLines.DASH_DASH);
-        c.setLineColor(java.awt.Color.GRAY);
+        c.setLineColor(Palette.CHANCE);
         double top = y.stream().mapToDouble(Double::doubleValue).max().orElse(guess), bottom = y.stream().mapToDouble(Double::doubleValue).min().orElse(0);
         var s = chart.addSeries(String.format(java.util.Locale.ROOT, "suggested: %.1e (a tenth of the lowest loss's %.1e)", result.suggested(), result.lowestAt()),
                 List.of(result.suggested(), result.suggested()), List.of(Math.min(bottom, guess), Math.max(top, guess)));
         s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(new java.awt.Color(170, 0, 0));
+        s.setLineColor(Palette.TARGET);
         return chart;
     }
 
@@ -118,23 +119,26 @@ public final class Charts {
     }
 
     /**
-     * Mean test accuracy against the label budget, one line per method with its 95% interval over
+     * Mean test accuracy against the label budget, one line per arm with its 95% interval over
      * seeds, a tick at every budget, and chance; zero-shot prompting (no labels) as a level line.
-     * The claim itself rests on the paired difference: {@link #transferGain}.
+     * With one budget, dots and intervals: a line through one point draws nothing. The title states
+     * the pair's paired verdict, the claim the chart illustrates.
      */
-    public static CategoryChart dataEfficiency(List<Summary.Cell> cells, String task, TimeViews.Chance chance) {
+    public static CategoryChart dataEfficiency(List<Run> runs, Pair pair, String task, TimeViews.Chance chance) {
+        List<Summary.Cell> cells = Summary.cells(runs);
+        List<String> ticks = budgetTicks(cells, task);
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Data efficiency: " + task).xAxisTitle("labelled training examples")
+                .title(Titles.dataEfficiency(runs, pair, task)).xAxisTitle("labelled training examples")
                 .yAxisTitle("test accuracy (%, mean and 95% interval)").build();
         style(chart.getStyler());
-        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        chart.getStyler().setDefaultSeriesRenderStyle(ticks.size() == 1 ? CategorySeries.CategorySeriesRenderStyle.Scatter
+                : CategorySeries.CategorySeriesRenderStyle.Line);
         chart.getStyler().setErrorBarsColorSeriesColor(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisDecimalPattern("0");
         chart.getStyler().setOverlapped(true); // every series at its budget's tick, not spread like bars
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
-        List<String> ticks = budgetTicks(cells, task);
         for (String m : cells.stream().map(Summary.Cell::arm).filter(Arms::trained).distinct().toList()) {
             List<Double> y = new ArrayList<>(), error = new ArrayList<>();
             cells.stream().filter(c -> c.task().equals(task) && c.arm().equals(m))
@@ -144,21 +148,25 @@ public final class Charts {
                         error.add(100 * c.testAccuracy().halfWidth95());
                     });
             if (y.size() == ticks.size()) {
-                chart.addSeries(Arms.label(m), ticks, y, error);
+                var series = chart.addSeries(Arms.label(m), ticks, y, error);
+                series.setLineColor(Palette.arm(m));
+                series.setMarkerColor(Palette.arm(m));
+                series.setFillColor(Palette.arm(m));
             }
         }
         Summary.Cell zero = cells.stream().filter(c -> c.task().equals(task) && c.arm().equals(tinyfm.comparison.PromptedArm.ZERO_SHOT))
                 .findFirst().orElse(null);
         if (zero != null) {
-            categoryLevel(chart, Arms.label(zero.arm()) + " (no labels)", ticks, 100 * zero.testAccuracy().mean(), new java.awt.Color(150, 0, 150));
+            categoryLevel(chart, Arms.label(zero.arm()) + " (no labels)", ticks, 100 * zero.testAccuracy().mean(), Palette.arm(zero.arm()));
         }
-        categoryLevel(chart, CHANCE + String.format(java.util.Locale.ROOT, " (%.0f%%)", 100 * chance.test()), ticks, 100 * chance.test(), java.awt.Color.GRAY);
+        categoryLevel(chart, CHANCE + String.format(java.util.Locale.ROOT, " (%.0f%%)", 100 * chance.test()), ticks, 100 * chance.test(), Palette.CHANCE);
         return chart;
     }
 
     /** A dashed level line from the first tick to the last; with one tick, across the whole plot, or it would have no length. */
     private static void categoryLevel(CategoryChart chart, String name, List<String> ticks, double value, java.awt.Color colour) {
         var s = chart.addSeries(name, ticks, java.util.Collections.nCopies(ticks.size(), value));
+        s.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineStyle(SeriesLines.DASH_DASH);
         s.setLineColor(colour);
@@ -173,10 +181,9 @@ public final class Charts {
      */
     public static CategoryChart transferGain(List<Run> runs, Pair pair) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Transfer gain: " + Arms.label(pair.arm()) + " − " + Arms.label(pair.against()) + " (paired by seed)").xAxisTitle("labelled training examples")
+                .title(Titles.transferGain(runs, pair)).xAxisTitle("labelled training examples")
                 .yAxisTitle("test accuracy difference (points, 95% interval)").build();
         style(chart.getStyler());
-        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         chart.getStyler().setErrorBarsColorSeriesColor(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisDecimalPattern("0");
@@ -185,6 +192,8 @@ public final class Charts {
         List<LabelBudget> budgets = Summary.labelOrder(runs).stream() // the budgets every task has both arms at
                 .filter(l -> tasks.stream().allMatch(t -> Summary.paired(runs, t, l, pair).n() > 0)).toList();
         List<String> ticks = budgets.stream().map(LabelBudget::toString).toList();
+        chart.getStyler().setDefaultSeriesRenderStyle(ticks.size() == 1 ? CategorySeries.CategorySeriesRenderStyle.Scatter
+                : CategorySeries.CategorySeriesRenderStyle.Line);
         for (String task : tasks) {
             List<Double> y = new ArrayList<>(), error = new ArrayList<>();
             for (LabelBudget labels : budgets) {
@@ -193,31 +202,58 @@ public final class Charts {
                 error.add(d.n() < 2 ? 0.0 : 100 * (d.high() - d.low()) / 2);
             }
             if (!budgets.isEmpty()) {
-                chart.addSeries(task, ticks, y, error);
+                var series = chart.addSeries(task, ticks, y, error);
+                series.setLineColor(Palette.task(task));
+                series.setMarkerColor(Palette.task(task));
+                series.setFillColor(Palette.task(task));
             }
         }
-        categoryLevel(chart, "no difference", ticks, 0, java.awt.Color.GRAY);
+        categoryLevel(chart, "no difference", ticks, 0, Palette.CHANCE);
         return chart;
     }
 
-    /** Wall time of the two routes: pretrain once and fine-tune each task, against training each task from scratch. */
-    public static CategoryChart time(List<Summary.Cell> cells, Pair pair, List<String> tasks, LabelBudget labels, double pretrainSeconds) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Time: pretrain once + fine-tune each vs. from scratch each (" + labels + " labels)")
-                .xAxisTitle("").yAxisTitle("seconds (training)").build();
+    /**
+     * The cost side as a break-even: for one task, test accuracy against training seconds per task.
+     * Training from scratch pays its own seconds for every task; the base pays its fine-tune plus a
+     * share of the one pretraining, which falls as it serves more tasks (1, 10, 100, ... tasks, one
+     * point each). Where the base's cost per task meets the scratch's is the break-even.
+     */
+    public static XYChart cost(List<Summary.Cell> cells, Pair pair, String task, LabelBudget labels, double pretrainSeconds) {
+        Summary.Cell base = Summary.find(cells, task, labels, pair.arm()), other = Summary.find(cells, task, labels, pair.against());
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(Titles.cost(base, other, pair, task, labels, pretrainSeconds))
+                .xAxisTitle("training seconds per task (log scale; the base's include its share of pretraining)")
+                .yAxisTitle("test accuracy (%, mean over seeds)").build();
         style(chart.getStyler());
-        chart.getStyler().setStacked(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        List<String> routes = List.of(Arms.label(pair.arm()), Arms.label(pair.against()));
-        chart.addSeries("pretraining (once)", routes, List.of(pretrainSeconds, 0.0));
-        for (String task : tasks) {
-            Summary.Cell ft = Summary.find(cells, task, labels, pair.arm()), sc = Summary.find(cells, task, labels, pair.against());
-            if (ft != null && sc != null) {
-                chart.addSeries(task, routes, List.of(ft.trainSeconds().mean(), sc.trainSeconds().mean()));
-            }
+        chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(100.0);
+        chart.getStyler().setYAxisDecimalPattern("0");
+        chart.getStyler().setMarkerSize(10);
+        if (base == null || other == null || !Double.isFinite(pretrainSeconds)) {
+            return chart;
         }
+        List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+        for (int n : SHARED_BY) {
+            x.add(pretrainSeconds / n + base.trainSeconds().mean());
+            y.add(100 * base.testAccuracy().mean());
+        }
+        var shared = chart.addSeries(Arms.label(pair.arm()) + ": pretraining shared by 1, 10, ..., 10^5 tasks", x, y);
+        shared.setMarkerColor(Palette.arm(pair.arm()));
+        shared.setMarker(SeriesMarkers.CIRCLE);
+        var alone = chart.addSeries(Arms.label(pair.against()) + ": its own training, every task", List.of(other.trainSeconds().mean()),
+                List.of(100 * other.testAccuracy().mean()));
+        if (!(other.trainSeconds().mean() > 0)) {
+            chart.getStyler().setXAxisLogarithmic(false); // an arm that trains in no measurable time has no place on a log axis
+        }
+        alone.setMarkerColor(Palette.arm(pair.against()));
+        alone.setMarker(SeriesMarkers.DIAMOND);
         return chart;
     }
+
+    /** How many tasks share one pretraining at the cost chart's points. */
+    static final int[] SHARED_BY = {1, 10, 100, 1_000, 10_000, 100_000};
 
     private static void style(org.knowm.xchart.style.AxesChartStyler s) {
         s.setChartBackgroundColor(java.awt.Color.WHITE);

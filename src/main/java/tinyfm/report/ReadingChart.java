@@ -96,9 +96,6 @@ public final class ReadingChart {
         return chart(of(provenance, file));
     }
 
-    /** One colour a task: its probe, its intervals and its chance line. */
-    private static final Color[] TASK_COLOURS = {new Color(40, 90, 200), new Color(170, 40, 170), new Color(20, 140, 60)};
-
     public static XYChart chart(Reading reading) {
         XYChart chart = new XYChartBuilder().width(900).height(520).title("What the base knew as it read")
                 .xAxisTitle("tokens read (millions, log scale)").yAxisTitle("probe test accuracy (%, mean, 95% interval)").build();
@@ -112,7 +109,6 @@ public final class ReadingChart {
         Map<String, List<ReadingProbes.Point>> byTask = new LinkedHashMap<>();
         reading.probes().forEach(p -> byTask.computeIfAbsent(p.task(), k -> new ArrayList<>()).add(p));
         double first = Double.MAX_VALUE, low = 100, high = 0;
-        int task = 0;
         for (Map.Entry<String, List<ReadingProbes.Point>> e : byTask.entrySet()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>(), error = new ArrayList<>();
             ReadingProbes.Point atZero = null;
@@ -136,7 +132,7 @@ public final class ReadingChart {
             first = Math.min(first, x.get(0));
             String name = String.format(Locale.ROOT, "%s probe (%d labels, %d seeds%s)", e.getKey(), any.labels(), any.accuracies().length,
                     atZero == null ? "" : String.format(Locale.ROOT, "; random weights: %.1f%%", 100 * atZero.meanAccuracy()));
-            Color colour = TASK_COLOURS[task++ % TASK_COLOURS.length];
+            Color colour = Palette.task(e.getKey()); // a task's probe, intervals and chance line in the task's colour, as in every chart
             var probe = chart.addSeries(name, x, y, error);
             probe.setLineColor(colour);
             probe.setMarkerColor(colour);
@@ -144,7 +140,7 @@ public final class ReadingChart {
                     List.of(x.get(0), x.get(x.size() - 1)), List.of(100 * any.chance(), 100 * any.chance()));
             chance.setMarker(SeriesMarkers.NONE);
             chance.setLineStyle(SeriesLines.DASH_DASH);
-            chance.setLineColor(colour); // a task's chance line in the task's colour
+            chance.setLineColor(colour);
         }
         if (reading.continuedAt().isPresent()) { // a dotted vertical line where adapt took over from the parent
             double at = reading.continuedAt().getAsLong() / 1e6;

@@ -131,19 +131,19 @@ public final class Report {
                 Charts.save(Charts.learningCurves(runs, timed, task, largest, chance), dir, "learning-curves-" + task);
                 charts.add("learning-curves-" + task);
             }
-            if (wanted.contains("data-efficiency")) {
-                Charts.save(Charts.dataEfficiency(cells, task, chance), dir, "data-efficiency-" + task);
+            if (timed != null && wanted.contains("data-efficiency")) {
+                Charts.save(Charts.dataEfficiency(runs, timed, task, chance), dir, "data-efficiency-" + task);
                 charts.add("data-efficiency-" + task);
+            }
+            if (timed != null && wanted.contains("cost")) {
+                Charts.save(Charts.cost(cells, timed, task, largest, context.pretrainSeconds()), dir, "cost-" + task);
+                charts.add("cost-" + task);
             }
         }
         if (timed != null && !TimeReport.slots(runs, timed).isEmpty()) {
             if (wanted.contains("transfer-gain")) {
                 Charts.save(Charts.transferGain(runs, timed), dir, "transfer-gain");
                 charts.add("transfer-gain");
-            }
-            if (wanted.contains("time")) {
-                Charts.save(Charts.time(cells, timed, tasks, largest, context.pretrainSeconds()), dir, "time");
-                charts.add("time");
             }
         }
         AtomicFiles.writeString(dir.resolve("report.md"), markdown(context, runs, charts));

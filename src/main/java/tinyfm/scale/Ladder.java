@@ -7,7 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import tinyfm.base.ModelFile;
+import tinyfm.comparison.Experiment;
 import tinyfm.comparison.ExperimentSpec;
+import tinyfm.comparison.FromScratchArm;
+import tinyfm.comparison.FullFineTuneArm;
+import tinyfm.comparison.LabelBudget;
+import tinyfm.comparison.Run;
 import tinyfm.comparison.Trial;
 import tinyfm.data.Corpus;
 import tinyfm.data.Task;
@@ -121,10 +126,13 @@ public final class Ladder {
                         String.join(" and ", plan.tasks()), plan.labels(), plan.seeds()));
                 List<Transfer> transfer = new ArrayList<>();
                 List<ZeroShot> zeroShot = new ArrayList<>();
+                Trial.Base rungBase = new Trial.Base(base, source);
+                Map<String, List<Double>> fineTuned = testAccuracies(rungBase, FullFineTuneArm.ID);
+                if (scratch.isEmpty()) {
+                    scratch.putAll(testAccuracies(rungBase, FromScratchArm.ID));
+                }
                 for (Task task : tasks) {
-                    List<Double> fineTuned = fineTuneSeeds(base, source, task, FineTuner.Start.PRETRAINED_BASE);
-                    List<Double> fromScratch = scratch.computeIfAbsent(task.name(), t -> fineTuneSeeds(base, source, task, FineTuner.Start.RANDOM_WEIGHTS));
-                    transfer.add(new Transfer(task.name(), fineTuned, fromScratch));
+                    transfer.add(new Transfer(task.name(), fineTuned.get(task.name()), scratch.get(task.name())));
                     double zero = Prompts.forTask(tinyfm.base.Bases.languageModel(base, source), tokenizer, task, 0, plan.seed(),
                             Prompts.Calibration.CALIBRATED).evaluate(task.test()).accuracy();
                     zeroShot.add(new ZeroShot(task.name(), zero, task.chance("test"), task.test().size()));
@@ -140,17 +148,31 @@ public final class Ladder {
         return rungs;
     }
 
-    /** Test accuracy after full fine-tuning from {@code start}, once per fine-tuning seed, with compare's epochs for this many labels. */
-    private List<Double> fineTuneSeeds(ModelFile base, Path source, Task task, FineTuner.Start start) {
-        int epochs = Trial.epochs(FineTuneConfig.DEFAULT_EPOCHS, ExperimentSpec.MIN_EXAMPLES_SEEN, plan.labels());
-        List<Double> accuracy = new ArrayList<>();
-        for (long seed : plan.fineTuneSeeds()) {
-            FineTuneConfig config = new FineTuneConfig(FineTuneConfig.Mode.FULL, epochs, FineTuneConfig.DEFAULT_BATCH, FineTuneConfig.DEFAULT_HEAD_LR,
-                    FineTuneConfig.DEFAULT_HEAD_LR * FineTuneConfig.BODY_LR_FACTOR, plan.labels(), Double.MAX_VALUE, 4, seed);
-            accuracy.add(FineTuner.fineTune(base, source, task, config, Classifier.DEFAULT_READOUT, start, line -> {}).test().accuracy());
+    /**
+     * One arm's test accuracy on every task, seed by seed: the experiment a rung is, run through the
+     * same {@link Experiment} as every comparison (the rung's label budget, compare's epochs for it,
+     * 4 validations, the ladder's own seeds).
+     */
+    private Map<String, List<Double>> testAccuracies(Trial.Base base, String arm) {
+        ExperimentSpec spec = ExperimentSpec.defaults("ladder", base.path().toString(), plan.tasks())
+                .withLabels(List.of(LabelBudget.of(plan.labels()))).withSeeds(plan.seeds(), (int) plan.seed())
+                .withArms(List.of(ExperimentSpec.ArmSpec.of(arm)))
+                .withTraining(FineTuneConfig.DEFAULT_EPOCHS, ExperimentSpec.MIN_EXAMPLES_SEEN, FEW_LABEL_VALIDATIONS, null, Classifier.DEFAULT_READOUT);
+        Map<String, List<Double>> out = new LinkedHashMap<>();
+        for (Run r : Experiment.run(spec, base, new Experiment.Listener() {
+            @Override
+            public void started(int totalRuns) {}
+
+            @Override
+            public void finished(Run run, int done) {}
+        }, Experiment.Journal.NONE)) {
+            out.computeIfAbsent(r.task(), t -> new ArrayList<>()).add(r.testAccuracy());
         }
-        return accuracy;
+        return out;
     }
+
+    /** Validations per fine-tune on a rung: enough to keep the best weights, as compare validates below its largest budget. */
+    static final int FEW_LABEL_VALIDATIONS = 4;
 
     /** Parameters outside the embeddings, the N of Kaplan et al.'s laws. */
     static long nonEmbedding(GptConfig c) {

@@ -147,23 +147,38 @@ public final class ScaleReport {
     private static XYChart chart(String title, String x, String y, boolean logX) {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(x).yAxisTitle(y).build();
         chart.getStyler().setXAxisLogarithmic(logX);
+        if (logX) {
+            chart.getStyler().setXAxisDecimalPattern("#,##0.###"); // 0.1, 1, 10: not 1E-1, 1E0, 1E1
+        }
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         return chart;
     }
 
+    /** Compute on the charts' axes is in units of 10¹² FLOPs, so its ticks read 0.1, 1, 10. */
+    static final double TERA = 1e12;
+    static final String COMPUTE_AXIS = "compute (10¹² FLOPs, log scale)";
+
+    /** A model size as the charts name it: its parameters, not a preset's letter. */
+    static String sizeName(long parameters) {
+        return String.format(Locale.ROOT, "%,d parameters", parameters);
+    }
+
     /** Loss against compute on log-log axes, one line per model size, with the power law fitted on the frontier. */
     public static XYChart lossAgainstCompute(List<Ladder.Rung> rungs) {
-        XYChart chart = bySize(rungs, "Loss against training compute", "training FLOPs (log scale)", "validation bits per byte", true,
-                Ladder.Rung::trainingFlops, Ladder.Rung::validationBitsPerByte);
+        double[] fit = Ladder.frontierFit(rungs);
+        String title = Double.isNaN(fit[0]) ? "Loss against training compute"
+                : String.format(Locale.ROOT, "Loss falls with compute: C^%.3f along the frontier", fit[0]);
+        XYChart chart = bySize(rungs, title, "training " + COMPUTE_AXIS, "validation bits per byte", true,
+                r -> r.trainingFlops() / TERA, Ladder.Rung::validationBitsPerByte);
         chart.getStyler().setYAxisDecimalPattern("0.0");
         List<Ladder.Rung> frontier = Ladder.frontier(rungs);
-        double[] fit = Ladder.frontierFit(rungs);
         if (!Double.isNaN(fit[0])) {
             double from = frontier.get(0).trainingFlops(), to = frontier.get(frontier.size() - 1).trainingFlops();
             List<Double> x = java.util.stream.IntStream.rangeClosed(0, 20).mapToObj(i -> from * Math.pow(to / from, i / 20.0)).toList();
             List<Double> y = x.stream().map(c -> fit[1] * Math.pow(c, fit[0])).toList();
-            level(chart.addSeries(String.format(Locale.ROOT, "fit on the frontier: C^%.3f", fit[0]), x, y), java.awt.Color.BLACK);
+            level(chart.addSeries(String.format(Locale.ROOT, "fit on the frontier: C^%.3f", fit[0]), x.stream().map(c -> c / TERA).toList(), y),
+                    java.awt.Color.BLACK);
         }
         return chart;
     }
@@ -182,13 +197,15 @@ public final class ScaleReport {
     /** Fine-tuned − scratch on a task, one line per size, each point with its 95% interval over the paired seeds, and the zero line. */
     public static XYChart transferGainAgainstCompute(List<Ladder.Rung> rungs, String task) {
         int seeds = rungs.get(0).transfer(task).fineTuned().size();
-        XYChart chart = chart(String.format(Locale.ROOT, "Transfer gain on %s against pretraining compute (%d seeds per rung, 95%% intervals)", task, seeds),
-                "pretraining FLOPs (log scale)", "fine-tuned − scratch, test accuracy (points)", true);
+        long above = rungs.stream().filter(r -> r.transfer(task).gain().low() > 0).count();
+        XYChart chart = chart(String.format(Locale.ROOT, "%s: fine-tuned − scratch > 0 at %d of %d rungs (%d seeds each, 95%% intervals)", task,
+                        above, rungs.size(), seeds),
+                "pretraining " + COMPUTE_AXIS, "fine-tuned − scratch, test accuracy (points)", true);
         chart.getStyler().setErrorBarsColorSeriesColor(true);
         for (String size : rungs.stream().map(Ladder.Rung::size).distinct().toList()) {
             List<Ladder.Rung> rs = rungs.stream().filter(r -> r.size().equals(size)).toList();
-            chart.addSeries(String.format(Locale.ROOT, "%s (%,d params)", size, rs.get(0).parameters()),
-                    rs.stream().map(Ladder.Rung::trainingFlops).toList(),
+            chart.addSeries(sizeName(rs.get(0).parameters()),
+                    rs.stream().map(r -> r.trainingFlops() / TERA).toList(),
                     rs.stream().map(r -> 100 * r.transfer(task).gain().mean()).toList(),
                     rs.stream().map(r -> {
                         Summary.Difference g = r.transfer(task).gain();
@@ -206,9 +223,12 @@ public final class ScaleReport {
     public static XYChart zeroShotAgainstCompute(List<Ladder.Rung> rungs, String task) {
         double chance = rungs.get(0).zeroShot(task).chance();
         int testSize = rungs.get(0).zeroShot(task).testTexts();
-        XYChart chart = byCompute(rungs, "Calibrated zero-shot accuracy on " + task + " against pretraining compute",
-                "zero-shot test accuracy (%)", r -> 100 * r.zeroShot(task).accuracy());
+        long outside = rungs.stream().filter(r -> Math.abs(r.zeroShot(task).accuracy() - chance) > guessingBand(chance, testSize)).count();
+        XYChart chart = byCompute(rungs, String.format(Locale.ROOT, "Zero-shot %s: outside guessing's 95%% band at %d of %d rungs", task, outside,
+                        rungs.size()), "calibrated zero-shot test accuracy (%)", r -> 100 * r.zeroShot(task).accuracy());
         double band = 100 * guessingBand(chance, testSize);
+        chart.getStyler().setYAxisMin(0.0); // the whole range: zoomed to a few points, noise looks like a trend
+        chart.getStyler().setYAxisMax(100.0);
         level(chart.addSeries(String.format(Locale.ROOT, "chance (%.0f%%)", 100 * chance), span(rungs), List.of(100 * chance, 100 * chance)), java.awt.Color.GRAY);
         var high = chart.addSeries(String.format(Locale.ROOT, "guessing, 95%% band (±%.1f points, %d test texts)", band, testSize), span(rungs),
                 List.of(100 * chance + band, 100 * chance + band));
@@ -220,8 +240,8 @@ public final class ScaleReport {
     }
 
     private static List<Double> span(List<Ladder.Rung> rungs) {
-        return List.of(rungs.stream().mapToDouble(Ladder.Rung::trainingFlops).min().orElse(1),
-                rungs.stream().mapToDouble(Ladder.Rung::trainingFlops).max().orElse(1));
+        return List.of(rungs.stream().mapToDouble(Ladder.Rung::trainingFlops).min().orElse(1) / TERA,
+                rungs.stream().mapToDouble(Ladder.Rung::trainingFlops).max().orElse(1) / TERA);
     }
 
     private static void level(org.knowm.xchart.XYSeries s, java.awt.Color colour) {
@@ -240,12 +260,12 @@ public final class ScaleReport {
                 ys.add(y.applyAsDouble(r));
             });
             long params = rungs.stream().filter(r -> r.size().equals(size)).findFirst().orElseThrow().parameters();
-            chart.addSeries(String.format(Locale.ROOT, "%s (%,d params)", size, params), xs, ys);
+            chart.addSeries(sizeName(params), xs, ys);
         }
         return chart;
     }
 
     static XYChart byCompute(List<Ladder.Rung> rungs, String title, String yTitle, java.util.function.ToDoubleFunction<Ladder.Rung> y) {
-        return bySize(rungs, title, "pretraining FLOPs (log scale)", yTitle, true, Ladder.Rung::trainingFlops, y);
+        return bySize(rungs, title, "pretraining " + COMPUTE_AXIS, yTitle, true, r -> r.trainingFlops() / TERA, y);
     }
 }

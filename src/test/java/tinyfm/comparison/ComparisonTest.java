@@ -35,11 +35,11 @@ class ComparisonTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s).*\\n  colours +8 .*"), "a plain-text row per task and budget:\n" + r.out());
         tinyfm.cli.TerminalOutput.check(r.out());
-        for (String f : List.of("spec.json", "results.json", "results.csv", "report.md", "time.png", "transfer-gain.png",
+        for (String f : List.of("spec.json", "results.json", "results.csv", "report.md", "cost-colours.png", "transfer-gain.png",
                 "learning-curves-colours.png", "data-efficiency-colours.png")) {
             assertTrue(Files.size(out.resolve(f)) > 100, f + " written");
         }
-        byte[] png = Files.readAllBytes(out.resolve("time.png"));
+        byte[] png = Files.readAllBytes(out.resolve("cost-colours.png"));
         assertEquals((byte) 0x89, png[0]);
         assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
         try (var files = Files.list(out)) {

@@ -96,6 +96,8 @@ class ExperimentTest {
         assertEquals(Arms.BUNDLED, spec.arms().stream().map(ExperimentSpec.ArmSpec::arm).toList(), "every bundled arm by default");
         assertEquals(ExperimentSpec.DEFAULT_PAIRS, spec.pairs());
         assertEquals(ExperimentSpec.MIN_EXAMPLES_SEEN, spec.minExamplesSeen());
+        assertEquals(List.of(1, 2, 3), spec.seedList(), "seeds 1 to N unless the spec says where they start");
+        assertEquals(List.of(1337, 1338), spec.withSeeds(2, 1337).seedList());
 
         Map<String, String> bad = Map.of(
                 "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"arms\": [{\"arm\": \"magic\"}]}", "unknown arm 'magic'",

@@ -28,7 +28,7 @@ class ChartsTest {
 
     @Test
     void dataEfficiencyHasATickAtEveryBudgetAChanceLineAndPercentValues() {
-        var chart = Charts.dataEfficiency(Summary.cells(grid()), "topic", TimeViewsTest.QUARTER);
+        var chart = Charts.dataEfficiency(grid(), TimeViewsTest.PAIR, "topic", TimeViewsTest.QUARTER);
         var series = chart.getSeriesMap();
         assertEquals(List.of("16", "32", "100", "all (1,200)"), new ArrayList<>(series.get(Arms.label("scratch")).getXData()));
         String chance = series.keySet().stream().filter(k -> k.startsWith(Charts.CHANCE)).findFirst().orElseThrow();
@@ -40,7 +40,7 @@ class ChartsTest {
     @Test
     void withOneLabelBudgetChanceIsStillDrawnAcrossThePlot() {
         List<Run> one = grid().stream().filter(r -> r.labels().equals(LabelBudget.of(100))).toList();
-        var chart = Charts.dataEfficiency(Summary.cells(one), "topic", TimeViewsTest.QUARTER);
+        var chart = Charts.dataEfficiency(one, TimeViewsTest.PAIR, "topic", TimeViewsTest.QUARTER);
         java.awt.image.BufferedImage image = org.knowm.xchart.BitmapEncoder.getBufferedImage(chart);
         // the y axis runs 0 to 100, so chance (25%) sits a quarter of the way up the plot: look for grey
         // dashes along one row near each side of the plot, far from the one tick in the middle
@@ -82,6 +82,57 @@ class ChartsTest {
         assertTrue(names.stream().anyMatch(n -> n.startsWith(Charts.CHANCE)), names.toString());
         assertTrue(names.stream().anyMatch(n -> n.startsWith("target")), names.toString());
         assertTrue(names.stream().anyMatch(n -> n.startsWith(Arms.label("scratch"))), names.toString());
+    }
+
+    @Test
+    void everyArmAndTaskKeepsItsColourAndEveryTitleStatesItsFinding() {
+        List<Run> runs = grid();
+        var curves = Charts.learningCurves(runs, TimeViewsTest.PAIR, "topic", LabelBudget.ALL, TimeViewsTest.QUARTER);
+        for (String arm : List.of("full", "scratch")) {
+            var line = curves.getSeriesMap().entrySet().stream().filter(e -> e.getKey().startsWith(Arms.label(arm))).findFirst().orElseThrow();
+            assertEquals(Palette.arm(arm), line.getValue().getLineColor(), arm);
+        }
+        // the target is halfway from chance (25%) to the base's final 50%: the base gets there at its first validation, scratch never
+        assertEquals("topic, all labels: fine-tuned reaches 37.5% in 1.0 s; from scratch never", curves.getTitle());
+
+        var efficiency = Charts.dataEfficiency(runs, TimeViewsTest.PAIR, "topic", TimeViewsTest.QUARTER);
+        for (String arm : List.of("full", "scratch", "bow")) {
+            assertEquals(Palette.arm(arm), efficiency.getSeriesMap().get(Arms.label(arm)).getLineColor(), arm);
+        }
+        assertEquals("topic: fine-tuned above from scratch at 4 of 4 label budgets", efficiency.getTitle());
+
+        var gain = Charts.transferGain(runs, TimeViewsTest.PAIR);
+        assertEquals(Palette.task("topic"), gain.getSeriesMap().get("topic").getLineColor());
+        assertEquals("fine-tuned − from scratch > 0 at 4/4 budgets on topic", gain.getTitle());
+
+        // the same seconds per run for both arms: the base's accuracy is higher, but it never costs less per task
+        var cost = Charts.cost(Summary.cells(runs), TimeViewsTest.PAIR, "topic", LabelBudget.ALL, 300);
+        assertEquals("topic, all labels: +22.0 points; never cheaper per task than from scratch", cost.getTitle());
+        assertEquals(List.of(Palette.arm("full"), Palette.arm("scratch")),
+                cost.getSeriesMap().values().stream().map(org.knowm.xchart.XYSeries::getMarkerColor).toList());
+        assertEquals(Charts.SHARED_BY.length, cost.getSeriesMap().values().iterator().next().getXData().length, "a point per number of tasks");
+
+        var colours = Palette.named().values();
+        assertEquals(colours.size(), new java.util.HashSet<>(colours).size(), "no colour means two things: " + Palette.named());
+        assertEquals(Palette.arm("nobody-ships-this"), Palette.arm("nobody-ships-this"), "an arm of a user's own keeps one colour");
+    }
+
+    @Test
+    void withOneLabelBudgetTheChartsDrawDotsAndIntervalsNotALineOfOnePoint() {
+        List<Run> one = grid().stream().filter(r -> r.labels().equals(LabelBudget.of(100))).toList();
+        var efficiency = Charts.dataEfficiency(one, TimeViewsTest.PAIR, "topic", TimeViewsTest.QUARTER);
+        assertEquals(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter, efficiency.getStyler().getDefaultSeriesRenderStyle());
+        assertEquals("topic: fine-tuned above from scratch", efficiency.getTitle());
+        var gain = Charts.transferGain(one, TimeViewsTest.PAIR);
+        assertEquals(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter, gain.getStyler().getDefaultSeriesRenderStyle());
+    }
+
+    @Test
+    void theLadderChartsReadComputeInTeraFlopsAndSizesInParameters() {
+        var chart = tinyfm.scale.ScaleReport.lossAgainstCompute(madeUpLadder());
+        assertTrue(chart.getXAxisTitle().contains("10¹² FLOPs"), chart.getXAxisTitle());
+        assertTrue(chart.getSeriesMap().keySet().stream().anyMatch(n -> n.endsWith(" parameters")), chart.getSeriesMap().keySet().toString());
+        assertTrue(chart.getTitle().startsWith("Loss falls with compute: C^"), chart.getTitle());
     }
 
     /** Two sizes × three budgets, three paired seeds per rung, made up so that loss falls with compute. */

@@ -55,6 +55,7 @@ public final class TinyfmKernel extends BaseKernel {
                 .out(io.out).err(io.err).build();
         Image.registerAll(renderer);
         Charts.register(renderer);
+        MarkdownText.register(renderer);
         magicsRegistry.registerLineMagic("classpath", (kernel, args) -> addToClasspath(args));
         magicsRegistry.registerLineMagic("jars", (kernel, args) -> addToClasspath(args));
         magicsRegistry.registerLineMagic("maven", (kernel, args) -> {
