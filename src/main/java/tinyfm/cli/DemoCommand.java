@@ -110,9 +110,8 @@ final class DemoCommand implements Callable<Integer> {
 
         Corpus corpus = Corpus.load(Corpus.DEFAULT);
         step(2, String.format(Locale.ROOT, "Pretraining (self-supervised), live for %d s: a fresh GPT learns to predict the next", budget.pretrainSeconds()));
-        o.printf(Locale.ROOT, "   token of %.1f MB of unlabelled text (books, movie reviews, American English of 1961,%n", corpus.utf8Bytes() / 1e6);
-        o.println("   e-mail): the text is its own label. The measure is the loss on text it never trained on;");
-        o.println("   after seconds the samples are still mostly noise. \" / \" marks a line break in them.");
+        o.printf(Locale.ROOT, "   token of %.1f MB of unlabelled text (books, reviews, 1961 American English, e-mail): the%n", corpus.utf8Bytes() / 1e6);
+        o.println("   text is its own label. Its measure is the loss on text it never saw; the samples stay noise.");
         livePretraining(corpus, tokenizer, budget, base.config());
 
         step(3, "The foundation model: one file holds the weights, tokenizer, config and provenance.");
@@ -135,9 +134,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         LabelBudget labels = LabelBudget.of(budget.labels().get(budget.labels().size() - 1));
         o.printf("   Each model sees %s labelled examples, drawn with %d seeds; every arm sees the same draw.%n", labels, budget.seeds());
-        o.println("   fine-tuned: the base plus a new head, all weights trained. from scratch: the same model,");
-        o.println("   random weights. linear probe: a regression on the frozen base's features. bag-of-words:");
-        o.println("   word counts, no pretraining.");
+        o.println("   fine-tuned: the base plus a new head, all weights trained; from scratch: the same model, random");
+        o.println("   weights; linear probe: a regression on the frozen base; bag-of-words: word counts alone.");
         ComparisonProgress progress = new ComparisonProgress(progressOut, "   train", "models", false);
         Path folder = results(budget);
         Report.Results results = ExperimentFolder.run(experiment(budget, baseName), folder, progress, false);
@@ -162,12 +160,13 @@ final class DemoCommand implements Callable<Integer> {
         ResultsText.timeToTarget(results, labels).lines("   ").forEach(o::println);
         ResultsText.wrap(timeSentence(results, labels), "   ").forEach(o::println);
 
-        step(7, "The report (markdown, with every table and the time views) and charts:");
         Path shown = Home.dir().relativize(folder.toAbsolutePath());
-        o.printf("   %s%n", shown.resolve("report.md"));
         try (var files = Files.list(folder)) {
-            ResultsText.wrap(shown + "/: " + String.join(", ", files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".png")).sorted()
-                    .toList()), "   ").forEach(o::println);
+            List<String> kinds = results.context().spec().charts();
+            long charts = files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".png") && kinds.stream().anyMatch(f::startsWith)).count();
+            step(7, String.format(Locale.ROOT, "The report: %s (every table and time view), and %d charts beside it.",
+                    shown.resolve("report.md"), charts));
         }
         o.printf("%nDone in %s.%n", ProgressLine.duration((System.nanoTime() - start) / 1e9));
         progressOut.printf("Next: ./tinyfm compare --base %s for the full grid (16 to all labels, 5 seeds).%n", baseName);
@@ -231,7 +230,7 @@ final class DemoCommand implements Callable<Integer> {
             return task + ": no probe ran";
         }
         double p = probe.testAccuracy().mean();
-        return String.format(Locale.ROOT, "%s: %.1f%%, %+.1f points from chance (%.0f%%)%s.", task, 100 * p, 100 * (p - chance.test()),
+        return String.format(Locale.ROOT, "%s, the linear probe of the frozen base: %.1f%%, %+.1f points from chance (%.0f%%)%s.", task, 100 * p, 100 * (p - chance.test()),
                 100 * chance.test(), bow == null ? "" : String.format(Locale.ROOT, " and %+.1f from bag-of-words (%.1f%%)",
                         100 * (p - bow.testAccuracy().mean()), 100 * bow.testAccuracy().mean()));
     }

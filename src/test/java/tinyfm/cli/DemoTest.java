@@ -30,6 +30,7 @@ class DemoTest {
         assertTrue(out.matches("(?s).*\\n +sentiment: the fine-tuned base .* the bag-of-words baseline.*"),
                 "the terminal says the sentiment / bag-of-words result in words:\n" + out);
         TerminalOutput.check(out);
+        assertTrue(out.lines().count() <= 70, "a demo that fits a screen or two: " + out.lines().count() + " lines\n" + out);
         assertFalse(out.contains("0 of 1"), "no verdict that counts seeds it did not have:\n" + out);
         String samples = r.err(); // the live samples come with the progress bar, on stderr
         assertTrue(samples.contains("sample at step"), samples);
