@@ -30,6 +30,7 @@ import tinyfm.util.UserError;
             ReportCommand.class,
             ScaleCommand.class,
             BenchCommand.class,
+            NotebooksCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -120,11 +120,10 @@ final class ReportCommand implements Callable<Integer> {
     private int reading(Path base) throws java.io.IOException {
         tinyfm.base.ModelFile m = tinyfm.base.ModelFile.load(base, tinyfm.base.ModelFile.Kind.BASE, "--reading needs a base from 'tinyfm pretrain'");
         var reading = tinyfm.report.ReadingChart.of(m.provenance(), base.toString());
-        var chart = tinyfm.report.ReadingChart.chart(reading);
         Path dir = out != null ? out : Path.of(".");
         Files.createDirectories(dir);
         String name = "reading-" + base.getFileName().toString().replaceFirst("\\.tfm$", "");
-        tinyfm.report.Charts.save(chart, dir, name);
+        tinyfm.report.Charts.save(tinyfm.report.ReadingChart.image(reading), dir, name);
         var o = spec.commandLine().getOut();
         StringBuilder table = new StringBuilder("# What " + base.getFileName() + " knew as it read\n\n"
                 + "Linear-probe test accuracy on the frozen base, mean over seeds, at each point of its pretraining "

@@ -192,12 +192,7 @@ final class ResultsText {
         return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * x);
     }
 
-    /** "+12.3 [+8.1, +16.5]" points, or the mean alone with one seed. */
     static String difference(Summary.Difference d) {
-        if (d.n() == 0) {
-            return "-";
-        }
-        return d.n() < 2 ? String.format(Locale.ROOT, "%+.1f", 100 * d.mean())
-                : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]", 100 * d.mean(), 100 * d.low(), 100 * d.high());
+        return d.inPoints("-");
     }
 }

@@ -1,8 +1,11 @@
 package tinyfm.report;
 
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -264,6 +267,29 @@ public final class Charts {
     }
 
     /** Writes name.png into dir, atomically. */
+    /** Panels drawn one below the other, each at its own size, as one picture. */
+    public static BufferedImage stacked(List<? extends Chart<?, ?>> panels) {
+        System.setProperty("java.awt.headless", "true");
+        List<BufferedImage> images = panels.stream().map(BitmapEncoder::getBufferedImage).toList();
+        int width = images.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
+        int height = images.stream().mapToInt(BufferedImage::getHeight).sum();
+        BufferedImage all = new BufferedImage(width, Math.max(1, height), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = all.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int y = 0;
+        for (BufferedImage image : images) {
+            g.drawImage(image, 0, y, null);
+            y += image.getHeight();
+        }
+        g.dispose();
+        return all;
+    }
+
+    public static void save(BufferedImage image, Path dir, String name) {
+        AtomicFiles.write(dir.resolve(name + ".png"), out -> ImageIO.write(image, "png", out));
+    }
+
     public static void save(Chart<?, ?> chart, Path dir, String name) {
         System.setProperty("java.awt.headless", "true");
         AtomicFiles.write(dir.resolve(name + ".png"), out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));

@@ -38,6 +38,25 @@ public final class Palette {
         return TASKS.getOrDefault(name, OTHERS[Math.floorMod(name.hashCode(), OTHERS.length)]);
     }
 
+    /** Stops of a dark-to-light ramp (viridis) for an ordered quantity: model sizes, compute budgets. */
+    private static final Color[] RAMP = {new Color(68, 1, 84), new Color(59, 82, 139), new Color(33, 145, 140),
+            new Color(94, 201, 98), new Color(253, 231, 37)};
+
+    /**
+     * The colour of the {@code i}-th of {@code n} ordered things (smallest first, darkest first), so a
+     * chart of sizes reads as a scale and never borrows an arm's or a task's colour.
+     */
+    public static Color ramp(int i, int n) {
+        double t = n <= 1 ? 0 : (double) i / (n - 1) * 0.85; // stop short of the palest yellow, hard to see on white
+        double at = t * (RAMP.length - 1);
+        int k = Math.min((int) at, RAMP.length - 2);
+        double f = at - k;
+        Color a = RAMP[k], b = RAMP[k + 1];
+        return new Color((int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
+                (int) Math.round(a.getGreen() + f * (b.getGreen() - a.getGreen())),
+                (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
+    }
+
     /** Every colour the palette gives a name, to check that none is used for two things. */
     static Map<String, Color> named() {
         java.util.Map<String, Color> all = new java.util.LinkedHashMap<>();

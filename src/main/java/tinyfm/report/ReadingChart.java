@@ -2,6 +2,7 @@ package tinyfm.report;
 
 import com.google.gson.JsonObject;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,23 +93,35 @@ public final class ReadingChart {
         return losses;
     }
 
-    public static XYChart chart(JsonObject provenance, String file) {
-        return chart(of(provenance, file));
+    /** The two panels, stacked in one picture over the same tokens axis: what the probes knew, and the validation loss. */
+    public static BufferedImage image(JsonObject provenance, String file) {
+        return image(of(provenance, file));
     }
 
-    public static XYChart chart(Reading reading) {
-        XYChart chart = new XYChartBuilder().width(900).height(520).title("What the base knew as it read")
-                .xAxisTitle("tokens read (millions, log scale)").yAxisTitle("probe test accuracy (%, mean, 95% interval)").build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        chart.setYAxisGroupTitle(1, "validation bits per byte");
-        chart.getStyler().setYAxisDecimalPattern("0.0");
+    public static BufferedImage image(Reading reading) {
+        List<XYChart> panels = List.of(probeChart(reading), lossChart(reading));
+        double from = Double.MAX_VALUE, to = 0;
+        for (XYChart panel : panels) {
+            for (var series : panel.getSeriesMap().values()) {
+                for (double x : series.getXData()) {
+                    from = Math.min(from, x);
+                    to = Math.max(to, x);
+                }
+            }
+        }
+        for (XYChart panel : panels) { // one tokens axis: a point above sits over the same point below
+            panel.getStyler().setXAxisMin(from);
+            panel.getStyler().setXAxisMax(to);
+        }
+        return Charts.stacked(panels);
+    }
+
+    /** The top panel: each task's linear-probe test accuracy (mean, 95% interval) and its chance line, in the task's colour. */
+    public static XYChart probeChart(Reading reading) {
+        XYChart chart = panel(title(reading), "probe test accuracy (%, mean, 95% interval)", 520);
         chart.getStyler().setErrorBarsColorSeriesColor(true); // each task's intervals in its colour, not all black
-        Map<String, List<ReadingProbes.Point>> byTask = new LinkedHashMap<>();
-        reading.probes().forEach(p -> byTask.computeIfAbsent(p.task(), k -> new ArrayList<>()).add(p));
-        double first = Double.MAX_VALUE, low = 100, high = 0;
+        Map<String, List<ReadingProbes.Point>> byTask = byTask(reading);
+        double low = 100, high = 0;
         for (Map.Entry<String, List<ReadingProbes.Point>> e : byTask.entrySet()) {
             List<Double> x = new ArrayList<>(), y = new ArrayList<>(), error = new ArrayList<>();
             ReadingProbes.Point atZero = null;
@@ -129,7 +142,6 @@ public final class ReadingChart {
                 low = Math.min(low, Math.min(100 * any.chance(), y.get(i) - error.get(i)));
                 high = Math.max(high, y.get(i) + error.get(i));
             }
-            first = Math.min(first, x.get(0));
             String name = String.format(Locale.ROOT, "%s probe (%d labels, %d seeds%s)", e.getKey(), any.labels(), any.accuracies().length,
                     atZero == null ? "" : String.format(Locale.ROOT, "; random weights: %.1f%%", 100 * atZero.meanAccuracy()));
             Color colour = Palette.task(e.getKey()); // a task's probe, intervals and chance line in the task's colour, as in every chart
@@ -142,7 +154,52 @@ public final class ReadingChart {
             chance.setLineStyle(SeriesLines.DASH_DASH);
             chance.setLineColor(colour);
         }
-        if (reading.continuedAt().isPresent()) { // a dotted vertical line where adapt took over from the parent
+        continuedAt(chart, reading, low, high);
+        return chart;
+    }
+
+    /** The bottom panel: validation bits per byte, one line if both runs were validated on the same text, else one per text. */
+    public static XYChart lossChart(Reading reading) {
+        XYChart chart = panel("Validation loss over the same reading", "validation bits per byte", 300);
+        chart.getStyler().setYAxisDecimalPattern("0.00"); // labels as wide as the probes' "70.0", so the two plots line up
+        double first = reading.probes().stream().filter(p -> p.tokensSeen() > 0).mapToDouble(p -> p.tokensSeen() / 1e6).min().orElse(0);
+        boolean sameText = reading.losses().stream().noneMatch(Loss::parentsText);
+        Map<String, List<Loss>> lines = new LinkedHashMap<>();
+        for (Loss l : reading.losses()) {
+            if (l.millionTokens() >= first * 0.999) {
+                String name = sameText ? "validation bits per byte"
+                        : l.parentsText() ? "validation bits per byte, the parent's text" : "validation bits per byte, the adapted text";
+                lines.computeIfAbsent(name, k -> new ArrayList<>()).add(l);
+            }
+        }
+        double low = Double.MAX_VALUE, high = 0;
+        for (Map.Entry<String, List<Loss>> e : lines.entrySet()) {
+            List<Double> y = e.getValue().stream().map(Loss::bitsPerByte).toList();
+            var line = chart.addSeries(e.getKey(), e.getValue().stream().map(Loss::millionTokens).toList(), y);
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(e.getKey().contains("parent's text") ? Color.GRAY : Color.DARK_GRAY);
+            low = Math.min(low, y.stream().mapToDouble(Double::doubleValue).min().orElse(low));
+            high = Math.max(high, y.stream().mapToDouble(Double::doubleValue).max().orElse(high));
+        }
+        if (!lines.isEmpty()) {
+            continuedAt(chart, reading, low, high);
+        }
+        return chart;
+    }
+
+    private static XYChart panel(String title, String yAxis, int height) {
+        XYChart chart = new XYChartBuilder().width(900).height(height).title(title)
+                .xAxisTitle("tokens read (millions, log scale)").yAxisTitle(yAxis).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        return chart;
+    }
+
+    /** A dotted vertical line where adapt took over from the parent. */
+    private static void continuedAt(XYChart chart, Reading reading, double low, double high) {
+        if (reading.continuedAt().isPresent()) {
             double at = reading.continuedAt().getAsLong() / 1e6;
             var from = chart.addSeries(String.format(Locale.ROOT, "continued by adapt from here (%.1f M tokens)", at),
                     List.of(at, at), List.of(low, high));
@@ -150,23 +207,33 @@ public final class ReadingChart {
             from.setLineStyle(SeriesLines.DOT_DOT);
             from.setLineColor(Color.GRAY);
         }
-        // one loss line if both runs were validated on the same text, else one per text
-        boolean sameText = reading.losses().stream().noneMatch(Loss::parentsText);
-        Map<String, List<Loss>> lines = new LinkedHashMap<>();
-        for (Loss l : reading.losses()) {
-            if (l.millionTokens() >= first * 0.999) {
-                String name = sameText ? "validation bits per byte (right axis)"
-                        : l.parentsText() ? "validation bits per byte, the parent's text (right axis)" : "validation bits per byte, the adapted text (right axis)";
-                lines.computeIfAbsent(name, k -> new ArrayList<>()).add(l);
+    }
+
+    private static Map<String, List<ReadingProbes.Point>> byTask(Reading reading) {
+        Map<String, List<ReadingProbes.Point>> byTask = new LinkedHashMap<>();
+        reading.probes().forEach(p -> byTask.computeIfAbsent(p.task(), k -> new ArrayList<>()).add(p));
+        return byTask;
+    }
+
+    /** The finding: each task's probe from its first point after random weights to its last. */
+    static String title(Reading reading) {
+        List<String> parts = new ArrayList<>();
+        boolean[] allRose = {true};
+        byTask(reading).forEach((task, points) -> {
+            List<ReadingProbes.Point> read = points.stream().filter(p -> p.tokensSeen() > 0).toList();
+            if (!read.isEmpty()) {
+                ReadingProbes.Point a = read.get(0), b = read.get(read.size() - 1);
+                allRose[0] &= b.meanAccuracy() > a.meanAccuracy();
+                parts.add(String.format(Locale.ROOT, "%s %.0f%% → %.0f%%", task, 100 * a.meanAccuracy(), 100 * b.meanAccuracy()));
             }
-        }
-        lines.forEach((name, points) -> {
-            var line = chart.addSeries(name, points.stream().map(Loss::millionTokens).toList(), points.stream().map(Loss::bitsPerByte).toList());
-            line.setYAxisGroup(1);
-            line.setMarker(SeriesMarkers.NONE);
-            line.setLineColor(name.contains("parent's text") ? Color.GRAY : Color.DARK_GRAY);
         });
-        return chart;
+        long last = reading.probes().stream().mapToLong(ReadingProbes.Point::tokensSeen).max().orElse(0);
+        return parts.isEmpty() ? "What the base knew as it read"
+                : "As it read " + millions(last) + " tokens, the probes " + (allRose[0] ? "rose" : "moved") + ": " + String.join(", ", parts);
+    }
+
+    private static String millions(long tokens) {
+        return tokens >= 1_000_000 ? String.format(Locale.ROOT, "%.0f M", tokens / 1e6) : String.format(Locale.ROOT, "%,d", tokens);
     }
 
     /** The probes as a Markdown table: a row per point of the reading, a column per task ("–" where a task was not probed). */

@@ -168,13 +168,8 @@ public final class Report {
         return Double.isNaN(s.mean()) ? "–" : String.format(Locale.ROOT, "%.1f", s.mean());
     }
 
-    /** "+12.3 [+8.1, +16.5]" points, or the mean alone with a single seed. */
     static String difference(Summary.Difference d) {
-        if (d.n() == 0) {
-            return "–";
-        }
-        return d.n() < 2 ? String.format(Locale.ROOT, "%+.1f", 100 * d.mean())
-                : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]", 100 * d.mean(), 100 * d.low(), 100 * d.high());
+        return d.inPoints("–");
     }
 
     /** The main table: test accuracy and training time per trained arm, then each pair's paired difference, per task and label budget. */

@@ -59,6 +59,15 @@ public final class Summary {
         public boolean clearlyPositive() {
             return n > 1 && low > 0;
         }
+
+        /** "+12.3 [+8.1, +16.5]" points, the mean alone with one seed, or {@code none} with no seeds. */
+        public String inPoints(String none) {
+            if (n == 0) {
+                return none;
+            }
+            return n < 2 ? String.format(Locale.ROOT, "%+.1f", 100 * mean)
+                    : String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]", 100 * mean, 100 * low, 100 * high);
+        }
     }
 
     public static Difference paired(List<Run> runs, String task, LabelBudget labels, ExperimentSpec.Pair pair) {

@@ -9,6 +9,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tinyfm.report.Charts;
+import tinyfm.report.Palette;
 import tinyfm.report.Summary;
 import tinyfm.util.AtomicFiles;
 import tinyfm.util.Json;
@@ -186,10 +187,13 @@ public final class ScaleReport {
     /** Loss against parameters: one line per compute budget (steps), so a line joins sizes, never a size's own budgets. */
     public static XYChart lossAgainstParameters(List<Ladder.Rung> rungs) {
         XYChart chart = chart("Loss against parameters", "parameters (log scale)", "validation bits per byte", true);
-        for (int steps : rungs.stream().map(Ladder.Rung::steps).distinct().sorted().toList()) {
+        List<Integer> budgets = rungs.stream().map(Ladder.Rung::steps).distinct().sorted().toList();
+        for (int i = 0; i < budgets.size(); i++) {
+            int steps = budgets.get(i);
             List<Ladder.Rung> rs = rungs.stream().filter(r -> r.steps() == steps).sorted(java.util.Comparator.comparingLong(Ladder.Rung::parameters)).toList();
-            chart.addSeries(String.format(Locale.ROOT, "%,d steps", steps), rs.stream().map(r -> (double) r.parameters()).toList(),
+            var line = chart.addSeries(String.format(Locale.ROOT, "%,d steps", steps), rs.stream().map(r -> (double) r.parameters()).toList(),
                     rs.stream().map(Ladder.Rung::validationBitsPerByte).toList());
+            colour(line, Palette.ramp(i, budgets.size()));
         }
         return chart;
     }
@@ -202,15 +206,17 @@ public final class ScaleReport {
                         above, rungs.size(), seeds),
                 "pretraining " + COMPUTE_AXIS, "fine-tuned − scratch, test accuracy (points)", true);
         chart.getStyler().setErrorBarsColorSeriesColor(true);
-        for (String size : rungs.stream().map(Ladder.Rung::size).distinct().toList()) {
+        List<String> sizes = sizes(rungs);
+        for (String size : sizes) {
             List<Ladder.Rung> rs = rungs.stream().filter(r -> r.size().equals(size)).toList();
-            chart.addSeries(sizeName(rs.get(0).parameters()),
+            var line = chart.addSeries(sizeName(rs.get(0).parameters()),
                     rs.stream().map(r -> r.trainingFlops() / TERA).toList(),
                     rs.stream().map(r -> 100 * r.transfer(task).gain().mean()).toList(),
                     rs.stream().map(r -> {
                         Summary.Difference g = r.transfer(task).gain();
                         return Double.isNaN(g.high()) ? 0.0 : 100 * (g.high() - g.mean());
                     }).toList());
+            colour(line, Palette.ramp(sizes.indexOf(size), sizes.size()));
         }
         level(chart.addSeries("no difference", span(rungs), List.of(0.0, 0.0)), java.awt.Color.GRAY);
         return chart;
@@ -253,16 +259,27 @@ public final class ScaleReport {
     static XYChart bySize(List<Ladder.Rung> rungs, String title, String xTitle, String yTitle, boolean logX,
                           java.util.function.ToDoubleFunction<Ladder.Rung> x, java.util.function.ToDoubleFunction<Ladder.Rung> y) {
         XYChart chart = chart(title, xTitle, yTitle, logX);
-        for (String size : rungs.stream().map(Ladder.Rung::size).distinct().toList()) {
+        List<String> sizes = sizes(rungs);
+        for (String size : sizes) {
             List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
             rungs.stream().filter(r -> r.size().equals(size)).forEach(r -> {
                 xs.add(x.applyAsDouble(r));
                 ys.add(y.applyAsDouble(r));
             });
             long params = rungs.stream().filter(r -> r.size().equals(size)).findFirst().orElseThrow().parameters();
-            chart.addSeries(sizeName(params), xs, ys);
+            colour(chart.addSeries(sizeName(params), xs, ys), Palette.ramp(sizes.indexOf(size), sizes.size()));
         }
         return chart;
+    }
+
+    /** The ladder's sizes, smallest first, so the ramp runs dark to light with the parameters. */
+    private static List<String> sizes(List<Ladder.Rung> rungs) {
+        return rungs.stream().sorted(java.util.Comparator.comparingLong(Ladder.Rung::parameters)).map(Ladder.Rung::size).distinct().toList();
+    }
+
+    private static void colour(org.knowm.xchart.XYSeries s, java.awt.Color colour) {
+        s.setLineColor(colour);
+        s.setMarkerColor(colour);
     }
 
     static XYChart byCompute(List<Ladder.Rung> rungs, String title, String yTitle, java.util.function.ToDoubleFunction<Ladder.Rung> y) {

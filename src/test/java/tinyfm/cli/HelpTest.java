@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * Help as a user reads it, in a real process: every command's --help exits 0, writes nothing to
@@ -46,9 +47,14 @@ class HelpTest {
     @Test
     void everyCommandsHelpFitsEightyColumnsOnStdoutAndShowsItsDefaults() throws Exception {
         List<String> commands = new ArrayList<>(List.of(""));
-        commands.addAll(Main.commandLine().getSubcommands().keySet());
+        Main.commandLine().getSubcommands().forEach((name, sub) -> {
+            commands.add(name);
+            sub.getSubcommands().keySet().forEach(nested -> commands.add(name + " " + nested)); // tinyfm notebooks install
+        });
         for (String name : commands) {
-            Process p = name.isEmpty() ? tinyfm("--help") : tinyfm(name, "--help");
+            List<String> args = new ArrayList<>(name.isEmpty() ? List.of() : List.of(name.split(" ")));
+            args.add("--help");
+            Process p = tinyfm(args.toArray(String[]::new));
             assertEquals(0, p.code(), name + " --help: " + p.err());
             assertEquals("", p.err(), name + " --help wrote to stderr");
             String[] lines = p.out().split("\n");
@@ -62,7 +68,11 @@ class HelpTest {
             if (name.isEmpty()) {
                 continue;
             }
-            var spec = Main.commandLine().getSubcommands().get(name).getCommandSpec();
+            CommandLine command = Main.commandLine();
+            for (String part : name.split(" ")) {
+                command = command.getSubcommands().get(part);
+            }
+            var spec = command.getCommandSpec();
             for (var option : spec.options()) {
                 String fallback = option.defaultValue();
                 if (fallback != null && !option.usageHelp() && !option.versionHelp() && !option.hidden() && !fallback.isEmpty()) {

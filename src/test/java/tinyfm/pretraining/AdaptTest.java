@@ -63,9 +63,9 @@ class AdaptTest {
         assertEquals(0, reading.code(), reading.err());
         assertTrue(reading.out().contains("its parent base's own run"), reading.out());
         assertTrue(Files.exists(dir.resolve("reading-child.png")));
-        var lines = tinyfm.report.ReadingChart.chart(c.provenance(), "child.tfm").getSeriesMap().keySet();
-        assertTrue(lines.contains("validation bits per byte, the parent's text (right axis)")
-                && lines.contains("validation bits per byte, the adapted text (right axis)"), "two texts, two loss lines: " + lines);
+        var lines = tinyfm.report.ReadingChart.lossChart(tinyfm.report.ReadingChart.of(c.provenance(), "child.tfm")).getSeriesMap().keySet();
+        assertTrue(lines.contains("validation bits per byte, the parent's text")
+                && lines.contains("validation bits per byte, the adapted text"), "two texts, two loss lines: " + lines);
         CliTest.Run inspect = CliTest.run("inspect", child.toString());
         String parentLine = inspect.out().lines().filter(l -> l.trim().startsWith("parent ")).findFirst().orElseThrow();
         assertTrue(parentLine.contains("(+ curve: ") && parentLine.contains("(+ reading_probes: ") && parentLine.length() < 600, parentLine);

@@ -114,10 +114,14 @@ class PretrainerTest {
             assertEquals((long) p.step() * 8 * model.contextLength(), p.tokensSeen());
         }
         assertEquals(3, probed.base().provenance().getAsJsonArray("reading_probes").size());
-        var names = tinyfm.report.ReadingChart.chart(probed.base().provenance(), "x.tfm").getSeriesMap().keySet();
+        var reading = tinyfm.report.ReadingChart.of(probed.base().provenance(), "x.tfm");
+        var names = tinyfm.report.ReadingChart.probeChart(reading).getSeriesMap().keySet();
         assertTrue(names.stream().anyMatch(n -> n.startsWith("t probe (8 labels, 2 seeds; random weights:")), names.toString());
         assertTrue(names.contains("t chance (50%)"), names.toString());
-        assertTrue(names.stream().anyMatch(n -> n.startsWith("validation bits per byte")), names.toString());
+        assertEquals(java.util.Set.of("validation bits per byte"), tinyfm.report.ReadingChart.lossChart(reading).getSeriesMap().keySet(),
+                "the loss has its own panel, not a second y-axis");
+        var image = tinyfm.report.ReadingChart.image(reading);
+        assertEquals(520 + 300, image.getHeight(), "both panels, stacked");
     }
 
     @Test
@@ -152,10 +156,11 @@ class PretrainerTest {
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i), lossTokens.get(i), 1e-3, lossTokens.toString());
         }
-        var names = tinyfm.report.ReadingChart.chart(provenance, "child.tfm").getSeriesMap().keySet();
+        var names = tinyfm.report.ReadingChart.probeChart(reading).getSeriesMap().keySet();
         assertTrue(names.stream().anyMatch(n -> n.startsWith("continued by adapt from here")), names.toString());
         assertTrue(names.contains("t chance (50%)"), names.toString());
-        assertTrue(names.contains("validation bits per byte (right axis)"), "one loss line: the same text throughout " + names);
+        var losses = tinyfm.report.ReadingChart.lossChart(reading).getSeriesMap().keySet();
+        assertTrue(losses.contains("validation bits per byte"), "one loss line: the same text throughout " + losses);
     }
 
     @Test

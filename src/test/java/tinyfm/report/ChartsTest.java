@@ -133,6 +133,18 @@ class ChartsTest {
         assertTrue(chart.getXAxisTitle().contains("10¹² FLOPs"), chart.getXAxisTitle());
         assertTrue(chart.getSeriesMap().keySet().stream().anyMatch(n -> n.endsWith(" parameters")), chart.getSeriesMap().keySet().toString());
         assertTrue(chart.getTitle().startsWith("Loss falls with compute: C^"), chart.getTitle());
+        // sizes are a scale, dark to light with the parameters, in colours no arm or task uses
+        var smallest = chart.getSeriesMap().get("1,000 parameters");
+        var largest = chart.getSeriesMap().get("2,000 parameters");
+        assertEquals(Palette.ramp(0, 2), smallest.getLineColor());
+        assertEquals(Palette.ramp(1, 2), largest.getLineColor());
+        for (int n = 1; n <= 6; n++) {
+            for (int i = 0; i < n; i++) {
+                assertTrue(!Palette.named().containsValue(Palette.ramp(i, n)), "a size's colour is no arm's or task's: " + Palette.ramp(i, n));
+            }
+        }
+        java.util.function.Function<java.awt.Color, Integer> light = c -> c.getRed() + c.getGreen() + c.getBlue();
+        assertTrue(light.apply(Palette.ramp(0, 4)) < light.apply(Palette.ramp(3, 4)), "the smallest size darkest");
     }
 
     /** Two sizes × three budgets, three paired seeds per rung, made up so that loss falls with compute. */
@@ -185,5 +197,17 @@ class ChartsTest {
         assertTrue(report.contains("**topic**: the transfer gain's interval lies above zero on 6 of 6 rungs"), report);
         assertTrue(report.contains("**sentiment**: the transfer gain's interval lies above zero on 0 of 6 rungs"), report);
         assertEquals(tinyfm.scale.ScaleReport.read(dir), madeUpLadder(), "ladder.json reads back to the same rungs");
+    }
+
+    @Test
+    void theReadingChartStatesWhatTheProbesDidAndGivesTheLossItsOwnPanel() {
+        var p = (java.util.function.BiFunction<Long, Double, tinyfm.pretraining.ReadingProbes.Point>) (tokens, acc) ->
+                new tinyfm.pretraining.ReadingProbes.Point(0, tokens, "topic", 8, new double[] {acc, acc}, acc, 0.25);
+        var rising = new ReadingChart.Reading(List.of(p.apply(0L, 0.25), p.apply(100_000L, 0.4), p.apply(2_000_000L, 0.6)),
+                List.of(new ReadingChart.Loss(0.1, 3.0, false), new ReadingChart.Loss(2.0, 2.0, false)), java.util.OptionalLong.empty());
+        assertEquals("As it read 2 M tokens, the probes rose: topic 40% → 60%", ReadingChart.probeChart(rising).getTitle());
+        assertTrue(ReadingChart.probeChart(rising).getSeriesMap().keySet().stream().noneMatch(n -> n.contains("bits")), "no loss on the probes' axis");
+        var falling = new ReadingChart.Reading(List.of(p.apply(100_000L, 0.5), p.apply(200_000L, 0.3)), List.of(), java.util.OptionalLong.empty());
+        assertEquals("As it read 200,000 tokens, the probes moved: topic 50% → 30%", ReadingChart.probeChart(falling).getTitle());
     }
 }
