@@ -149,6 +149,32 @@ public final class Benchmark {
                 examplesPerSecond, plan.generateTokens() / genMedian, genMedian, textsPerSecond, peakHeapMb(), Pointer.totalBytes() / 1e6, peakRssMb());
     }
 
+    /**
+     * Seconds per full fine-tuning step of a model shaped {@code cfg} (random weights: the speed does not
+     * depend on them) on {@code batch} random examples of the whole window: what {@code tinyfm doctor}
+     * times to estimate how long the demo will take.
+     */
+    public double fineTuneSecondsPerStep(GptConfig cfg, int batch) {
+        int time = cfg.contextLength();
+        Gpt gpt = new Gpt(cfg);
+        gpt.parameters().initialize(1);
+        SplittableRandom random = new SplittableRandom(1);
+        int[] x = random.ints((long) batch * time, 0, cfg.vocabSize()).toArray();
+        int[] last = new int[batch];
+        Arrays.fill(last, time - 1);
+        Classifier classifier = new Classifier(gpt, 2);
+        classifier.head().initialize(2);
+        Classifier.Batch b = new Classifier.Batch(x, batch, time, last, random.ints(batch, 0, 2).toArray());
+        AdamW adam = new AdamW(gpt.parameters().values(), gpt.parameters().grads(), gpt.parameters().decayMask(),
+                0, gpt.parameters().count(), 0.9, 0.99, 0.1);
+        return timeSteps(() -> {
+            gpt.zeroGradients();
+            classifier.head().grads().assign(0);
+            classifier.forward(b, true, true, true);
+            AdamW.clipAndStep(1, new AdamW.Part(adam, 1e-4));
+        });
+    }
+
     /** Median seconds per step over the repeats, after warm-up. */
     private double timeSteps(Runnable step) {
         long warmupEnd = System.nanoTime() + (long) (plan.warmupSeconds() * 1e9);

@@ -31,6 +31,7 @@ import tinyfm.util.UserError;
             ScaleCommand.class,
             BenchCommand.class,
             NotebooksCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
