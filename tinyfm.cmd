@@ -1,6 +1,6 @@
 @echo off
 rem tinyfm launcher for Windows: builds the jar on first use, then runs it, as ./tinyfm does (unlike it,
-rem it does not rebuild when the sources change: run "mvn -DskipTests package" after editing them).
+rem it does not rebuild when the sources change: run "mvn -DskipTests -Djavacpp.platform=windows-x86_64 package" after editing them).
 rem Environment: TINYFM_HEAP (default 2g), TINYFM_OFFHEAP (ND4J's off-heap limit, default 6G).
 setlocal
 set "here=%~dp0"

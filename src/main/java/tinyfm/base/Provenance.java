@@ -112,7 +112,8 @@ public final class Provenance {
     /** A machine as reports name it: "2 cores, AMD EPYC (AVX-512)"; files from before the field was kept lack the extension. */
     public static String describe(JsonObject machine) {
         String ext = machine.has("vector_extensions") ? " (" + machine.get("vector_extensions").getAsString() + ")" : "";
-        return machine.get("cores").getAsInt() + " cores, " + machine.get("cpu").getAsString() + ext;
+        String jobs = machine.has("jobs") && machine.get("jobs").getAsInt() > 1 ? ", " + machine.get("jobs").getAsInt() + " runs at once" : "";
+        return machine.get("cores").getAsInt() + " cores, " + machine.get("cpu").getAsString() + ext + jobs;
     }
 
     /** The widest x86 vector extension the CPU reports ("AVX-512", "AVX2", "AVX" or "none"), or "unknown" off Linux. */

@@ -64,6 +64,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted experiment in --out: cells already in its runs.jsonl are kept, the rest are trained (the spec must be the same).")
     boolean resume;
 
+    @Option(names = "--jobs", paramLabel = "N", description = "Cells to run at once, each on its own thread with its own models; the accuracies are the same "
+            + "as one after another, the seconds of runs that share the cores are longer. Default: one per two cores (${DEFAULT-VALUE} here).")
+    int jobs = tinyfm.comparison.Experiment.defaultJobs();
+
     @Option(names = "--out", defaultValue = "results", description = "Output folder (created if missing). Default: ${DEFAULT-VALUE}.")
     Path out;
 
@@ -125,7 +129,8 @@ final class CompareCommand implements Callable<Integer> {
         });
         Report.Results results;
         try {
-            results = ExperimentFolder.run(experiment, out, progress, resume);
+            UsageError.check(jobs >= 1, "--jobs must be at least 1, got " + jobs);
+            results = ExperimentFolder.run(experiment, out, progress, resume, jobs);
         } finally {
             ShutdownHooks.remove(interrupted);
         }

@@ -32,6 +32,9 @@ import tinyfm.util.UserError;
             BenchCommand.class,
             NotebooksCommand.class,
             DoctorCommand.class,
+            CheckCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -55,14 +55,8 @@ final class NotebooksCommand implements Runnable {
             } else {
                 out.println("Jupyter: " + jupyter.get());
             }
-            String notebooks = root.resolve("notebooks").toString();
-            if (user) {
-                out.println("Open the notebooks with: jupyter notebook " + notebooks);
-            } else if (platform.windows()) {
-                out.println("Open the notebooks with: set JUPYTER_PATH=" + jupyterPath + " && jupyter notebook " + notebooks);
-            } else {
-                out.println("Open the notebooks with: JUPYTER_PATH=" + jupyterPath + " jupyter notebook " + notebooks);
-            }
+            String open = "jupyter notebook \"" + root.resolve("notebooks") + "\"";
+            out.println("Open the notebooks with: " + (user ? open : platform.withVariable("JUPYTER_PATH", jupyterPath.toString(), open)));
             return 0;
         }
     }

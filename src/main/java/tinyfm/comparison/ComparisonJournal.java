@@ -108,6 +108,26 @@ public final class ComparisonJournal implements Experiment.Journal {
         }
     }
 
+    /** Every run the journal in {@code folder} recorded as its cell finished (none if there is no journal); a line cut short is skipped. */
+    public static List<Run> recorded(Path folder) {
+        Path file = folder.resolve(FILE);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            List<Run> runs = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                JsonElement json = parse(line);
+                if (json != null && json.isJsonObject() && json.getAsJsonObject().has("runs")) {
+                    runs.addAll(List.of(Json.LINE.fromJson(json.getAsJsonObject().get("runs"), Run[].class)));
+                }
+            }
+            return runs;
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
     public int runsDone() {
         return done.values().stream().mapToInt(List::size).sum();
     }

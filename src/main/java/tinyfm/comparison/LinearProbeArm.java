@@ -15,8 +15,12 @@ import tinyfm.finetuning.Probe;
 public final class LinearProbeArm implements Arm {
     public static final String ID = "probe";
     private static final Names NAMES = new Names(ID, "pretrained, linear probe", "linear probe", "the linear probe");
-    /** The base's features of every example of the last task probed: computed once per task. */
-    private Features features;
+    /**
+     * The base's features of every example of each task probed, computed once per task by the first job
+     * that needs them, for the whole task in one fixed order: an example's features differ in their last
+     * bits with the batch it is padded in, so computing only what a cell needs would move the numbers.
+     */
+    private final Map<String, Features> features = new java.util.HashMap<>();
 
     private record Features(String task, Map<Example, double[]> byExample, double secondsPerExample) {}
 
@@ -37,16 +41,15 @@ public final class LinearProbeArm implements Arm {
         return Run.once(trial, ID, examples.size(), val.accuracy(), test.accuracy(), test.macroF1(), seconds);
     }
 
-    private Features features(Trial trial) {
+    private synchronized Features features(Trial trial) {
         Task task = trial.task();
-        if (features == null || !features.task().equals(task.name())) {
+        return features.computeIfAbsent(task.name(), name -> {
             List<Example> all = new ArrayList<>(task.train());
             all.addAll(task.validation());
             all.addAll(task.test());
             long t0 = System.nanoTime();
             Map<Example, double[]> byExample = Probe.features(trial.base().languageModel(), trial.base().file().tokenizer(), all);
-            features = new Features(task.name(), byExample, (System.nanoTime() - t0) / 1e9 / all.size());
-        }
-        return features;
+            return new Features(name, byExample, (System.nanoTime() - t0) / 1e9 / all.size());
+        });
     }
 }

@@ -28,6 +28,11 @@ public final class ExperimentFolder {
 
     /** Runs {@code spec} into {@code dir}; with {@code resume}, keeps the cells a journal there already holds for the same spec and base. */
     public static Report.Results run(ExperimentSpec spec, Path dir, Experiment.Listener listener, boolean resume) {
+        return run(spec, dir, listener, resume, Experiment.defaultJobs());
+    }
+
+    /** As above, with {@code jobs} cells at once (results.json records how many, beside the machine: runs that share the cores take longer). */
+    public static Report.Results run(ExperimentSpec spec, Path dir, Experiment.Listener listener, boolean resume, int jobs) {
         Trial.Base base = loadBase(spec);
         spec.tasks().forEach(Task::load); // a bad task fails here, before any training
         try {
@@ -38,8 +43,10 @@ public final class ExperimentFolder {
         try (OutputLock lock = OutputLock.acquire(dir.resolve(ComparisonJournal.FILE))) {
             ComparisonJournal journal = ComparisonJournal.open(dir, spec, Sha256.ofFile(base.path()), resume);
             spec.write(dir.resolve(ExperimentSpec.FILE));
-            List<Run> runs = Experiment.run(spec, base, listener, journal);
-            Report.Results results = new Report.Results(Report.Context.of(spec, base), runs);
+            List<Run> runs = Experiment.run(spec, base, listener, journal, jobs);
+            Report.Context context = Report.Context.of(spec, base);
+            context.machine().addProperty("jobs", jobs);
+            Report.Results results = new Report.Results(context, runs);
             Report.write(dir, results);
             return results;
         }

@@ -38,7 +38,7 @@ public final class Doctor {
         this.env = env;
     }
 
-    /** Every check but the demo's time, which trains for a few seconds ({@link #demoTime}). */
+    /** Every check but the demo's time, which trains for a few seconds ({@link #demoTime}); one that fails is a finding, not the end of the report. */
     public List<Check> checks() {
         List<Check> checks = new ArrayList<>();
         checks.add(Check.ok("Java", Runtime.version() + " (" + System.getProperty("java.vendor") + ")"));
@@ -49,10 +49,19 @@ public final class Doctor {
         checks.add(disk());
         checks.add(projectFolder());
         checks.add(log());
-        checks.add(data());
-        checks.add(defaultBase());
-        checks.add(notebookKernel());
+        checks.add(guarded("Bundled data", this::data));
+        checks.add(guarded("Default base", this::defaultBase));
+        checks.add(guarded("Notebooks", this::notebookKernel));
         return checks;
+    }
+
+    /** The check, or a problem naming what stopped it (a damaged file says which, in one line). */
+    public static Check guarded(String name, java.util.function.Supplier<Check> check) {
+        try {
+            return check.get();
+        } catch (RuntimeException e) {
+            return new Check(name, e.getMessage(), Status.PROBLEM, "restore the file it names: git checkout -- FILE (or clone tinyfm again)");
+        }
     }
 
     Check cpu() {
@@ -60,7 +69,7 @@ public final class Doctor {
         String vector = Provenance.vectorExtensions();
         String found = cores + " cores, " + Provenance.cpuModel() + " (vector extensions: " + vector + ")";
         if (vector.equals("none") || vector.equals("AVX")) {
-            return new Check("CPU", found, Status.WARNING, "no AVX2: training runs several times slower; the demo's --quick budget suits this machine");
+            return new Check("CPU", found, Status.WARNING, "no AVX2: training runs several times slower; in class, " + platform.launcher() + " demo --quick");
         }
         return cores < 2 ? new Check("CPU", found, Status.WARNING, "one core: expect about twice the times quoted for 2 cores")
                 : Check.ok("CPU", found);
@@ -83,7 +92,7 @@ public final class Doctor {
         String policy = env.getOrDefault("OMP_WAIT_POLICY", "(unset)");
         String found = "OMP_WAIT_POLICY=" + policy + (env.containsKey("OMP_NUM_THREADS") ? ", OMP_NUM_THREADS=" + env.get("OMP_NUM_THREADS") : "");
         return policy.equalsIgnoreCase("passive") ? Check.ok("Threads", found)
-                : new Check("Threads", found, Status.WARNING, "run through ./tinyfm (or tinyfm.cmd), or set OMP_WAIT_POLICY=passive: spinning threads made training 1.7x slower");
+                : new Check("Threads", found, Status.WARNING, "run through " + platform.launcher() + ", which sets OMP_WAIT_POLICY=passive: spinning threads made training 1.7x slower");
     }
 
     Check memory() {
@@ -95,7 +104,7 @@ public final class Doctor {
         String found = String.format(Locale.ROOT, "Java heap up to %.1f GB%s", heap / (double) GB,
                 physical > 0 ? String.format(Locale.ROOT, ", %.1f GB in the machine", physical / (double) GB) : "");
         if (heap < GB) {
-            return new Check("Memory", found, Status.PROBLEM, "give Java more heap: TINYFM_HEAP=2g ./tinyfm ...");
+            return new Check("Memory", found, Status.PROBLEM, "give Java more heap: " + platform.withVariable("TINYFM_HEAP", "2g", platform.launcher() + " ..."));
         }
         if (physical > 0 && physical < 4 * GB) {
             return new Check("Memory", found, Status.WARNING, "under 4 GB: close other programs before the demo");
@@ -129,7 +138,7 @@ public final class Doctor {
     Check log() {
         String log = System.getProperty("tinyfm.log");
         if (log == null) {
-            return new Check("Log", "no log file set: library messages go to the terminal", Status.WARNING, "run through ./tinyfm (or tinyfm.cmd), which sets it");
+            return new Check("Log", "no log file set: library messages go to the terminal", Status.WARNING, "run through " + platform.launcher() + ", which sets it");
         }
         Path file = Path.of(log);
         boolean writable = Files.exists(file) ? Files.isWritable(file) : file.getParent() != null && Files.isWritable(file.getParent());
@@ -142,7 +151,9 @@ public final class Doctor {
         long bad = checks.stream().filter(c -> !c.ok()).count();
         return bad == 0 ? Check.ok("Bundled data", checks.size() + " files match datasets/SHA256SUMS")
                 : new Check("Bundled data", bad + " of " + checks.size() + " files fail their checksum (first: " + checks.stream().filter(c -> !c.ok())
-                        .findFirst().orElseThrow().file() + ")", Status.PROBLEM, "restore them: git checkout -- datasets   (or run datasets/prepare)");
+                        .findFirst().orElseThrow().file() + ")", Status.PROBLEM, platform.windows()
+                        ? "clone again after: git config --global core.autocrlf false   (Git changed the files' line endings)"
+                        : "restore them: git checkout -- datasets   (or run datasets/prepare)");
     }
 
     Check defaultBase() {
@@ -159,22 +170,28 @@ public final class Doctor {
         Optional<Path> jupyter = kernel.jupyter();
         String found = (spec.isPresent() ? "kernelspec " + spec.get() : "kernel not installed") + "; "
                 + (jupyter.isPresent() ? "Jupyter " + jupyter.get() : "no Jupyter on the PATH");
+        String install = platform.launcher() + " notebooks install";
         if (jupyter.isEmpty()) {
-            return new Check("Notebooks", found, Status.WARNING, platform.jupyterHint() + ", then: ./tinyfm notebooks install");
+            return new Check("Notebooks", found, Status.WARNING, platform.jupyterHint() + ", then: " + install);
         }
-        return spec.isEmpty() ? new Check("Notebooks", found, Status.WARNING, "./tinyfm notebooks install") : Check.ok("Notebooks", found);
+        if (spec.isEmpty() || !kernel.current(spec.get())) {
+            return new Check("Notebooks", found + (spec.isEmpty() ? "" : " (it names another Java or project folder)"), Status.WARNING, install);
+        }
+        return Check.ok("Notebooks", found);
     }
 
     /** The demo's estimated time here, from {@code secondsPerStep} measured here against the reference. */
     public static Check demoTime(Optional<DemoTime.Reference> reference, double secondsPerStep) {
         String step = String.format(Locale.ROOT, "a fine-tuning step takes %.0f ms here", 1000 * secondsPerStep);
         if (reference.isEmpty()) {
-            return new Check("Demo time", step + "; no reference to scale it by", Status.WARNING, "tinyfm doctor --calibrate records one (it runs the demo)");
+            return new Check("Demo time", step + "; no reference to scale it by", Status.WARNING,
+                    "docs/measurements/doctor/demo-time.json is missing from this checkout: git checkout -- docs/measurements/doctor");
         }
         DemoTime.Reference r = reference.get();
         double estimate = r.estimate(secondsPerStep);
-        String found = String.format(Locale.ROOT, "about %s (%s, %.0f ms on the reference, %s, whose demo took %.0f s)",
-                DemoTime.minutes(estimate), step, 1000 * r.secondsPerStep(), r.machine(), r.medianDemoSeconds());
+        String found = String.format(Locale.ROOT, "about %s (%s, %.0f ms on the reference, %s, whose demo took %.0f s)%s",
+                DemoTime.minutes(estimate), step, 1000 * r.secondsPerStep(), r.machine(), r.medianDemoSeconds(),
+                tinyfm.comparison.Experiment.defaultJobs() > 1 ? "; with more cores it runs cells at once, so likely less" : "");
         return estimate > 600 ? new Check("Demo time", found, Status.WARNING, "use ./tinyfm demo --quick in class on this machine")
                 : Check.ok("Demo time", found);
     }

@@ -132,6 +132,18 @@ public final class NotebookKernel {
         return Optional.empty();
     }
 
+    /** Whether an installed kernelspec starts a Java that is there, on this project's folder (not a moved or upgraded one's). */
+    public boolean current(Path spec) {
+        try {
+            var argv = com.google.gson.JsonParser.parseString(Files.readString(spec)).getAsJsonObject().getAsJsonArray("argv");
+            List<String> args = new ArrayList<>();
+            argv.forEach(a -> args.add(a.getAsString()));
+            return !args.isEmpty() && Files.isRegularFile(Path.of(args.get(0))) && args.contains("-Dtinyfm.home=" + root);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Jupyter on the PATH, however it was installed (pip, conda, Homebrew, Debian). */
     public Optional<Path> jupyter() {
         return onPath(platform.program("jupyter"));
@@ -145,11 +157,13 @@ public final class NotebookKernel {
         }
         List<Path> found = new ArrayList<>();
         for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isBlank()) {
-                Path candidate = Path.of(dir).resolve(program);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+            try {
+                Path candidate = Path.of(dir.strip().replace("\"", "")).resolve(program); // Windows' PATH may quote an entry
+                if (!dir.isBlank() && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                     found.add(candidate);
                 }
+            } catch (java.nio.file.InvalidPathException ignored) {
+                // an entry that names no folder: not where a program is
             }
         }
         return found.stream().findFirst();

@@ -54,12 +54,22 @@ public record Platform(String os, String javacpp, Path home, Path appData) {
         };
     }
 
+    /** How a student starts tinyfm here: {@code ./tinyfm}, or {@code .\tinyfm.cmd} (which cmd and PowerShell both run). */
+    public String launcher() {
+        return windows() ? ".\\tinyfm.cmd" : "./tinyfm";
+    }
+
+    /** An environment variable set for one command: {@code NAME=value ./tinyfm ...}, or PowerShell's form on Windows. */
+    public String withVariable(String name, String value, String command) {
+        return windows() ? "$env:" + name + "=\"" + value + "\"; " + command : name + "=\"" + value + "\" " + command;
+    }
+
     /** One line: how to get Jupyter on this OS when none is on the PATH. */
     public String jupyterHint() {
         return switch (os) {
-            case "windows" -> "install Python from python.org or the Microsoft Store, then: py -m pip install --user notebook nbconvert";
-            case "macos" -> "brew install jupyterlab   (or: python3 -m pip install --user notebook nbconvert)";
-            default -> "sudo apt-get install jupyter-notebook jupyter-nbconvert   (or: python3 -m pip install --user notebook nbconvert)";
+            case "windows" -> "install Python from python.org (tick 'Add to PATH'), then: python -m pip install notebook nbconvert";
+            case "macos" -> "brew install jupyterlab   (or: pipx install notebook)";
+            default -> "sudo apt-get install jupyter-notebook jupyter-nbconvert   (or: pipx install notebook)";
         };
     }
 }

@@ -42,6 +42,41 @@ class ExperimentTest {
     }
 
     @Test
+    void twoJobsAtOnceGiveTheSameRunsInTheSameOrderAsOneAfterAnother() throws Exception {
+        Path base = TestData.tinyBase(dir, 10);
+        Path task = TestData.task(dir, "colours", List.of("red", "blue"), 12);
+        ExperimentSpec spec = ExperimentSpec.defaults("jobs", base.toString(), List.of(task.toString()))
+                .withLabels(List.of(LabelBudget.of(8), LabelBudget.ALL)).withSeeds(2)
+                .withArms(List.of(ExperimentSpec.ArmSpec.of(FullFineTuneArm.ID), ExperimentSpec.ArmSpec.of(FromScratchArm.ID),
+                        ExperimentSpec.ArmSpec.of(LinearProbeArm.ID), ExperimentSpec.ArmSpec.of(BagOfWordsArm.ID)))
+                .withTraining(1, 16, 2, null, tinyfm.finetuning.Classifier.DEFAULT_READOUT);
+        Trial.Base loaded = ExperimentFolder.loadBase(spec);
+        List<Integer> counts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Experiment.Listener listener = new Experiment.Listener() {
+            @Override
+            public void started(int totalRuns) {}
+
+            @Override
+            public void finished(Run run, int done) {
+                counts.add(done);
+            }
+        };
+        List<Run> oneByOne = Experiment.run(spec, loaded, listener, Experiment.Journal.NONE, 1);
+        counts.clear();
+        List<Run> twoAtOnce = Experiment.run(spec, loaded, listener, Experiment.Journal.NONE, 2);
+        assertEquals(16, twoAtOnce.size());
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, 16).boxed().toList(), counts, "each run counted once, in the order they finished");
+        for (int i = 0; i < oneByOne.size(); i++) {
+            Run a = oneByOne.get(i), b = twoAtOnce.get(i);
+            assertEquals(List.of(a.task(), a.labels(), a.seed(), a.arm(), a.epochs()), List.of(b.task(), b.labels(), b.seed(), b.arm(), b.epochs()));
+            assertEquals(a.testAccuracy(), b.testAccuracy(), 0.0, a.describe());
+            assertEquals(a.validationAccuracy(), b.validationAccuracy(), 0.0, a.describe());
+            assertEquals(a.curve().stream().map(p -> p.trainLoss()).toList(), b.curve().stream().map(p -> p.trainLoss()).toList(),
+                    "the same losses to the last bit: " + a.describe());
+        }
+    }
+
+    @Test
     void aMadeUpArmOnAMadeUpTaskRunsEndToEndAndTheReportPairsWhatTheSpecPairs() throws Exception {
         Arms.register("majority", s -> new MajorityArm());
         Path base = TestData.tinyBase(dir, 10);

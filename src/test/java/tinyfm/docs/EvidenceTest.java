@@ -127,6 +127,16 @@ class EvidenceTest {
     }
 
     @Test
+    void theReadmeTeachesInTwoHundredLinesAndGivesTheTwoCommands() throws Exception {
+        List<String> lines = readme().lines().toList();
+        assertTrue(lines.size() <= 200, "the README has " + lines.size() + " lines; the rest belongs in docs/findings.md");
+        String ci = Files.readString(Home.dir().resolve(".ci/run"));
+        assertTrue(readme().contains("`mvn -B verify`") && ci.lines().anyMatch(l -> l.strip().equals("mvn -B verify")),
+                "CI runs the README's test command exactly");
+        assertTrue(readme().contains("`./tinyfm demo`") && readme().contains("`.\\tinyfm.cmd demo`"), "the demo's command, on every OS");
+    }
+
+    @Test
     void aBrokenLinkIsCaught() {
         Path page = Home.dir().resolve("README.md");
         assertEquals(List.of("docs/no-such-page.md", "gone.png"),

@@ -56,7 +56,7 @@ class DoctorTest {
         assertTrue(slow.found().startsWith("about 6.8 minutes (a fine-tuning step takes 600 ms here, 300 ms on the reference"), slow.found());
         Doctor.Check unknown = Doctor.demoTime(Optional.empty(), 0.300);
         assertEquals(Doctor.Status.WARNING, unknown.status());
-        assertTrue(unknown.fix().contains("--calibrate"), unknown.toString());
+        assertTrue(unknown.fix().contains("demo-time.json is missing"), unknown.toString());
     }
 
     @Test

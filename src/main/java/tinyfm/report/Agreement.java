@@ -1,0 +1,180 @@
+package tinyfm.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import tinyfm.comparison.Arms;
+import tinyfm.comparison.LabelBudget;
+import tinyfm.comparison.Run;
+import tinyfm.util.UserError;
+
+/**
+ * Do my numbers agree? A run of {@code demo} or {@code compare} held against the committed reference
+ * experiment of the same base: for each task, label budget and arm, whether its mean test accuracy
+ * falls in the band the reference allows.
+ *
+ * <p>The band has two parts. The seeds: two means of a few seeds each differ by chance, by up to
+ * t · s · √(1/n + 1/m) at 95%, with s the reference's spread over its seeds. The machine: the same
+ * seeds on another machine (other threads, other vector units) give other numbers, by up to the
+ * largest difference measured between the reference and its reruns with other thread settings
+ * (docs/measurements/machine-spread).
+ */
+public final class Agreement {
+    private Agreement() {}
+
+    /** One cell held against the reference; {@code reference} is null where the reference has no such cell. */
+    public record Verdict(String task, LabelBudget labels, String arm, Summary.Stat here, Summary.Stat reference, double band) {
+        public boolean compared() {
+            return reference != null;
+        }
+
+        public boolean asExpected() {
+            return !compared() || Math.abs(here.mean() - reference.mean()) <= band + 1e-12;
+        }
+    }
+
+    /**
+     * The reference for {@code here}: a committed experiment on the same base (by sha256), of the same
+     * spec if there is one (the demo's folder for a demo), else trained the same way and sharing the most cells.
+     */
+    public static Optional<Path> findReference(Path committed, Report.Results here) {
+        try (Stream<Path> folders = Files.list(committed)) {
+            List<Path> sameBase = folders.filter(f -> Files.isRegularFile(f.resolve(Report.RESULTS))).sorted()
+                    .filter(f -> Report.read(f).context().baseSha256().equals(here.context().baseSha256())).toList();
+            for (Path f : sameBase) {
+                if (sameSpec(here, Report.read(f))) {
+                    return Optional.of(f);
+                }
+            }
+            Path best = null;
+            long most = 0;
+            for (Path f : sameBase) {
+                Report.Results reference = Report.read(f);
+                long shared = cells(here.runs()).stream().filter(c -> find(reference.runs(), c) != null).count();
+                if (sameTraining(here, reference) && shared > most) {
+                    best = f;
+                    most = shared;
+                }
+            }
+            return Optional.ofNullable(best);
+        } catch (IOException e) {
+            throw new UserError(committed + ": cannot list the committed experiments (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The same experiment, whatever its name, description and the base's path: every setting that decides a number is equal. */
+    static boolean sameSpec(Report.Results a, Report.Results b) {
+        return settings(a.context().spec()).equals(settings(b.context().spec()));
+    }
+
+    private static List<Object> settings(tinyfm.comparison.ExperimentSpec s) {
+        return java.util.Arrays.asList(s.tasks(), s.labels(), s.seeds(), s.firstSeed(), s.arms(), s.epochs(), s.minExamplesSeen(),
+                s.validations(), s.timeLimitSeconds(), s.readout());
+    }
+
+    /** Trained the same way (epochs, examples seen, validations, time limit, readout, each arm's options), whatever the cells. */
+    static boolean sameTraining(Report.Results a, Report.Results b) {
+        var sa = a.context().spec();
+        var sb = b.context().spec();
+        return java.util.Arrays.asList(sa.epochs(), sa.minExamplesSeen(), sa.validations(), sa.timeLimitSeconds(), sa.readout())
+                .equals(java.util.Arrays.asList(sb.epochs(), sb.minExamplesSeen(), sb.validations(), sb.timeLimitSeconds(), sb.readout()))
+                && sa.arms().stream().allMatch(arm -> sb.arms().stream().noneMatch(o -> o.arm().equals(arm.arm())) || sb.arms().contains(arm));
+    }
+
+    /**
+     * The largest difference in a cell's mean test accuracy between {@code reference} and any rerun of
+     * the same spec on the same base in {@code spreadDir}'s folders (made with other thread settings); 0 if none.
+     */
+    public static double machineSpread(Path spreadDir, Report.Results reference) {
+        if (!Files.isDirectory(spreadDir)) {
+            return 0;
+        }
+        double spread = 0;
+        try (Stream<Path> folders = Files.list(spreadDir)) {
+            for (Path f : folders.filter(f -> Files.isRegularFile(f.resolve(Report.RESULTS))).sorted().toList()) {
+                Report.Results rerun = Report.read(f);
+                if (rerun.context().baseSha256().equals(reference.context().baseSha256()) && sameSpec(rerun, reference)) {
+                    for (Summary.Cell c : Summary.cells(rerun.runs())) {
+                        Summary.Cell r = find(reference.runs(), c);
+                        if (r != null) {
+                            spread = Math.max(spread, Math.abs(c.testAccuracy().mean() - r.testAccuracy().mean()));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError(spreadDir + ": cannot list the spread measurements (" + e.getMessage() + ")");
+        }
+        return spread;
+    }
+
+    /** Each trained cell of {@code here} against the reference's, with the band of seeds and machines. */
+    public static List<Verdict> check(Report.Results here, Report.Results reference, double machineSpread) {
+        if (!here.context().baseSha256().equals(reference.context().baseSha256())) {
+            throw new UserError("the run's base (sha256 " + here.context().baseSha256().substring(0, 12) + "…) is not the reference's ("
+                    + reference.context().baseSha256().substring(0, 12) + "…): numbers from different bases are not compared");
+        }
+        List<Verdict> verdicts = new ArrayList<>();
+        for (Summary.Cell c : cells(here.runs())) {
+            Summary.Cell r = find(reference.runs(), c);
+            if (r == null) {
+                verdicts.add(new Verdict(c.task(), c.labels(), c.arm(), c.testAccuracy(), null, Double.NaN));
+                continue;
+            }
+            Summary.Stat ref = r.testAccuracy();
+            double seeds = ref.n() < 2 ? 0 : Summary.tQuantile975(ref.n() - 1) * ref.std() * Math.sqrt(1.0 / ref.n() + 1.0 / c.testAccuracy().n());
+            verdicts.add(new Verdict(c.task(), c.labels(), c.arm(), c.testAccuracy(), ref, seeds + machineSpread));
+        }
+        return verdicts;
+    }
+
+    /** What differs between the run and the reference, to say beside a cell outside its band. */
+    public static List<String> differences(Report.Results here, Report.Results reference, Verdict v) {
+        List<String> out = new ArrayList<>();
+        List<Integer> seedsHere = seeds(here.runs(), v), seedsRef = seeds(reference.runs(), v);
+        out.add("seeds " + seedsHere + (seedsHere.equals(seedsRef) ? " (the reference's)" : " against the reference's " + seedsRef));
+        var spec = here.context().spec();
+        var refSpec = reference.context().spec();
+        if (spec.epochs() != refSpec.epochs() || spec.minExamplesSeen() != refSpec.minExamplesSeen() || spec.validations() != refSpec.validations()) {
+            out.add(String.format(Locale.ROOT, "training: %d epochs, %d examples seen, %d validations against %d, %d, %d", spec.epochs(),
+                    spec.minExamplesSeen(), spec.validations(), refSpec.epochs(), refSpec.minExamplesSeen(), refSpec.validations()));
+        }
+        String machine = tinyfm.base.Provenance.describe(here.context().machine()), refMachine = tinyfm.base.Provenance.describe(reference.context().machine());
+        out.add("machine " + machine + (machine.equals(refMachine) ? " (the reference's)" : " against " + refMachine));
+        out.add("base the same (sha256 " + here.context().baseSha256().substring(0, 12) + "…)");
+        return out;
+    }
+
+    /** Runs whose test accuracy differs from what the folder's journal recorded as each cell finished: an edited results.json. */
+    public static List<Run> editedAfterTheRun(List<Run> results, List<Run> journal) {
+        List<Run> edited = new ArrayList<>();
+        for (Run r : results) {
+            journal.stream().filter(j -> j.task().equals(r.task()) && j.labels().equals(r.labels()) && j.seed() == r.seed() && j.arm().equals(r.arm()))
+                    .findFirst().filter(j -> j.testAccuracy() != r.testAccuracy()).ifPresent(j -> edited.add(r));
+        }
+        return edited;
+    }
+
+    public static String name(String arm) {
+        return Arms.shortLabel(arm);
+    }
+
+    private static List<Integer> seeds(List<Run> runs, Verdict v) {
+        return runs.stream().filter(r -> r.task().equals(v.task()) && r.labels().equals(v.labels()) && r.arm().equals(v.arm()))
+                .map(Run::seed).sorted().toList();
+    }
+
+    /** Every cell: task × label budget × arm. */
+    private static List<Summary.Cell> cells(List<Run> runs) {
+        return Summary.cells(runs);
+    }
+
+    private static Summary.Cell find(List<Run> runs, Summary.Cell c) {
+        return Summary.find(Summary.cells(runs), c.task(), c.labels(), c.arm());
+    }
+}
