@@ -134,7 +134,7 @@ def main():
         record = {"by": "src/python/continue_ddp.py", "processes": world, "backend": dist.get_backend(),
                   "nodes": world // int(os.environ.get("LOCAL_WORLD_SIZE", world)),
                   "steps": args.steps, "batch_per_process": args.batch, "window": window, "lr": args.lr, "seed": args.seed,
-                  "tokens_seen": args.steps * args.batch * window * world, "corpus": os.path.abspath(args.corpus),
+                  "tokens_seen": args.steps * args.batch * window * world, "corpus": args.corpus,
                   "corpus_tokens": len(tokens), "seconds": round(seconds, 2),
                   "first_loss": losses[0], "last_loss": losses[-1], "torch": torch.__version__}
         tinyfm_gpt.save(model, args.out, args.base, record)

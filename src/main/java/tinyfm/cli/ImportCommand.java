@@ -28,7 +28,7 @@ final class ImportCommand implements Callable<Integer> {
         ModelFile base = Gpt2Folder.importFolder(dir);
         Outputs.ensureFolder(out.toAbsolutePath().getParent());
         base.save(out);
-        spec.commandLine().getOut().printf("Saved the base to %s: %s, %,d parameters%n", out, base.config().summary(), base.config().parameterCount());
+        spec.commandLine().getOut().printf("Saved the base to %s: %s%n", out, base.config().summary());
         return 0;
     }
 }
