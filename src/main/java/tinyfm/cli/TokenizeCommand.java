@@ -22,8 +22,17 @@ final class TokenizeCommand implements Callable<Integer> {
         Path tokenizer;
     }
 
-    @Option(names = "--text", required = true, description = "The text to tokenize.")
-    String text;
+    @ArgGroup(multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--text", description = "The text to tokenize.")
+        String text;
+
+        @Option(names = "--texts", paramLabel = "FILE.jsonl", description = "Every text of a JSONL file whose lines have a \"text\" (a task's split): "
+                + "prints each text's ids as one JSON array per line, for another tokenizer to be checked against.")
+        Path texts;
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,6 +40,13 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Tokenizer tok = tinyfm.base.Bases.tokenizer(source.tokenizer);
+        if (input.texts != null) {
+            for (tinyfm.data.Example e : tinyfm.data.Task.readExamples(input.texts)) {
+                spec.commandLine().getOut().println(java.util.Arrays.toString(tok.encode(e.text())).replace(" ", ""));
+            }
+            return 0;
+        }
+        String text = input.text;
         int[] ids = tok.encode(text);
         var out = spec.commandLine().getOut();
         out.printf("%d characters -> %d tokens (%s tokenizer, vocabulary %,d)%n", text.length(), ids.length, tok.kind(), tok.vocabSize());

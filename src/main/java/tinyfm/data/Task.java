@@ -173,6 +173,14 @@ public record Task(String name, Path dir, List<String> labels, String question, 
         if (!Files.exists(file)) {
             throw new UserError(file + ": missing; a task folder needs train.jsonl, val.jsonl and test.jsonl");
         }
+        return readExamples(file);
+    }
+
+    /** The examples of one JSONL file, a {"text", "label"} object per line; a bad line gets a one-line error naming the file and line. */
+    public static List<Example> readExamples(Path file) {
+        if (!Files.exists(file)) {
+            throw new UserError(file + ": file not found");
+        }
         String text = TextFiles.read(file);
         List<Example> examples = new ArrayList<>();
         String[] lines = text.split("\n", -1);

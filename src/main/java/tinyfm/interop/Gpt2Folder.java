@@ -35,7 +35,10 @@ import tinyfm.util.UserError;
 public final class Gpt2Folder {
     private Gpt2Folder() {}
 
-    public static final String WEIGHTS = "model.safetensors", CONFIG = "config.json", TOKENIZER = "tokenizer.json", CARD = "README.md";
+    public static final String WEIGHTS = "model.safetensors", CONFIG = "config.json", TOKENIZER = "tokenizer.json",
+            TOKENIZER_CONFIG = "tokenizer_config.json", CARD = "README.md";
+    /** The ecosystem's readers want a key that is null to be there (tokenizer.json's "normalizer": null), so nulls are written. */
+    private static final com.google.gson.Gson WITH_NULLS = new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
     /** What tinyfm's LayerNorm adds to the variance; a config that says otherwise is another model. */
     static final double LAYER_NORM_EPSILON = 1e-5;
     /** A training record a continuation may leave beside the weights (the PyTorch side writes one); kept in the provenance. */
@@ -61,12 +64,13 @@ public final class Gpt2Folder {
         }
         String sha = Sha256.ofFile(baseFile);
         Safetensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt", "tinyfm_base_sha256", sha));
-        AtomicFiles.writeString(dir.resolve(CONFIG), Json.GSON.toJson(config(base, sha)) + "\n");
+        AtomicFiles.writeString(dir.resolve(CONFIG), WITH_NULLS.toJson(config(base, sha)) + "\n");
         int[][] merges = Json.GSON.fromJson(base.tokenizer().toJson().get("merges"), int[][].class);
-        AtomicFiles.writeString(dir.resolve(TOKENIZER), Json.GSON.toJson(HfTokenizer.toJson(merges)) + "\n");
+        AtomicFiles.writeString(dir.resolve(TOKENIZER), WITH_NULLS.toJson(HfTokenizer.toJson(merges)) + "\n");
+        AtomicFiles.writeString(dir.resolve(TOKENIZER_CONFIG), WITH_NULLS.toJson(HfTokenizer.config(base.config().contextLength())) + "\n");
         AtomicFiles.writeString(dir.resolve(CARD), ModelCard.of(base, baseFile, sha));
         AtomicFiles.writeString(dir.resolve(LOGITS), Json.LINE.toJson(logits(gpt, base.tokenizer())) + "\n");
-        return List.of(WEIGHTS, CONFIG, TOKENIZER, CARD, LOGITS);
+        return List.of(WEIGHTS, CONFIG, TOKENIZER, TOKENIZER_CONFIG, CARD, LOGITS);
     }
 
     /** tinyfm's own logits on a short text, so another runtime can check that it computes the same model. */

@@ -96,10 +96,25 @@ final class HfTokenizer {
         json.add("added_tokens", added);
         json.add("normalizer", JsonNull.INSTANCE);
         json.add("pre_tokenizer", byteLevel());
-        json.add("post_processor", JsonNull.INSTANCE);
+        JsonObject post = byteLevel();
+        post.addProperty("trim_offsets", false);
+        json.add("post_processor", post);
         json.add("decoder", byteLevel());
         json.add("model", model);
         return json;
+    }
+
+    /** tokenizer_config.json: which tokenizer class reads tokenizer.json, and tinyfm's special tokens by role. */
+    static JsonObject config(int contextLength) {
+        JsonObject c = new JsonObject();
+        c.addProperty("tokenizer_class", "GPT2Tokenizer");
+        c.addProperty("bos_token", Tokenizer.END_OF_TEXT);
+        c.addProperty("eos_token", Tokenizer.END_OF_TEXT);
+        c.addProperty("pad_token", Tokenizer.PAD);
+        c.addProperty("add_prefix_space", false);
+        c.addProperty("model_max_length", contextLength);
+        c.addProperty("clean_up_tokenization_spaces", false);
+        return c;
     }
 
     /** GPT-2's pre-tokenizer and decoder: the word-splitting regex, no space added in front. */

@@ -71,6 +71,8 @@ class Gpt2FolderTest {
         assertTrue(config.get("tie_word_embeddings").getAsBoolean());
         assertEquals(a.config().layers(), config.get("n_layer").getAsInt());
         JsonObject tok = JsonParser.parseString(Files.readString(exported.resolve("tokenizer.json"))).getAsJsonObject();
+        assertTrue(tok.has("normalizer") && tok.get("normalizer").isJsonNull(), "a key that is null is written: transformers.js requires it");
+        assertTrue(Files.exists(exported.resolve("tokenizer_config.json")), "the tokenizer class for AutoTokenizer");
         JsonObject vocab = tok.getAsJsonObject("model").getAsJsonObject("vocab");
         assertEquals(65, vocab.get("A").getAsInt(), "a printable byte stands for itself");
         assertEquals(32, vocab.get("\u0120").getAsInt(), "a space is written Ġ, as GPT-2 writes it");
