@@ -103,19 +103,7 @@ public final class Benchmark {
         double tokensPerSecond = batch * time / (msPerStep / 1000);
         log.accept(String.format("  %s: training %.1f ms/step, %,.0f tokens/s", preset.name(), msPerStep, tokensPerSecond));
 
-        Classifier classifier = new Classifier(gpt, 2);
-        classifier.head().initialize(2);
-        int[] last = new int[batch];
-        Arrays.fill(last, time - 1);
-        int[] labels = random.ints(batch, 0, 2).toArray();
-        Classifier.Batch b = new Classifier.Batch(x, batch, time, last, labels);
-        Runnable finetuneStep = () -> {
-            gpt.zeroGradients();
-            classifier.head().grads().assign(0);
-            classifier.forward(b, true, true, true);
-            AdamW.clipAndStep(1, new AdamW.Part(adam, 1e-4));
-        };
-        double examplesPerSecond = batch / timeSteps(finetuneStep);
+        double examplesPerSecond = batch / timeSteps(fineTuneStep(gpt, adam, x, random.ints(batch, 0, 2).toArray(), time));
         log.accept(String.format("  %s: fine-tuning %,.0f examples/s (full, %d tokens each)", preset.name(), examplesPerSecond, time));
 
         int[] alphabet = java.util.stream.IntStream.range(32, 32 + cfg.vocabSize() - 4).toArray(); // any characters will do
@@ -160,19 +148,25 @@ public final class Benchmark {
         gpt.parameters().initialize(1);
         SplittableRandom random = new SplittableRandom(1);
         int[] x = random.ints((long) batch * time, 0, cfg.vocabSize()).toArray();
-        int[] last = new int[batch];
-        Arrays.fill(last, time - 1);
-        Classifier classifier = new Classifier(gpt, 2);
-        classifier.head().initialize(2);
-        Classifier.Batch b = new Classifier.Batch(x, batch, time, last, random.ints(batch, 0, 2).toArray());
         AdamW adam = new AdamW(gpt.parameters().values(), gpt.parameters().grads(), gpt.parameters().decayMask(),
                 0, gpt.parameters().count(), 0.9, 0.99, 0.1);
-        return timeSteps(() -> {
+        return timeSteps(fineTuneStep(gpt, adam, x, random.ints(batch, 0, 2).toArray(), time));
+    }
+
+    /** One full fine-tuning step of a new two-label head on {@code gpt}: every window read to its end, every weight updated. */
+    private static Runnable fineTuneStep(Gpt gpt, AdamW adam, int[] tokens, int[] labels, int time) {
+        int batch = labels.length;
+        Classifier classifier = new Classifier(gpt, 2);
+        classifier.head().initialize(2);
+        int[] last = new int[batch];
+        Arrays.fill(last, time - 1);
+        Classifier.Batch b = new Classifier.Batch(tokens, batch, time, last, labels);
+        return () -> {
             gpt.zeroGradients();
             classifier.head().grads().assign(0);
             classifier.forward(b, true, true, true);
             AdamW.clipAndStep(1, new AdamW.Part(adam, 1e-4));
-        });
+        };
     }
 
     /** Median seconds per step over the repeats, after warm-up. */

@@ -38,10 +38,7 @@ final class CheckCommand implements Callable<Integer> {
                 + ": its base (sha256 " + here.context().baseSha256().substring(0, 12) + "…) is in no committed experiment trained the same way; "
                 + "'tinyfm check' compares only runs of the same base (give --reference DIR for another)"));
         Report.Results ref = Report.read(reference);
-        if (!ref.context().baseSha256().equals(here.context().baseSha256())) {
-            throw new UserError(dir + " was run on another base than " + reference + " (sha256 " + here.context().baseSha256().substring(0, 12)
-                    + "… against " + ref.context().baseSha256().substring(0, 12) + "…): numbers from different bases are not compared");
-        }
+        Agreement.requireSameBase(here, dir, ref, reference);
         double spread = Agreement.machineSpread(Home.dir().resolve("docs").resolve("measurements").resolve("machine-spread"), ref);
         List<Agreement.Verdict> verdicts = Agreement.check(here, ref, spread);
         ResultsText.wrap(String.format("%s against %s: the same base (sha256 %s…).", dir, shown(reference),
@@ -51,7 +48,7 @@ final class CheckCommand implements Callable<Integer> {
         out.println();
         TextTable table = new TextTable("task", "labels", "arm", "here", "reference", "band", "verdict");
         for (Agreement.Verdict v : verdicts) {
-            table.row(v.task(), v.labels().toString(), Agreement.name(v.arm()), percent(v.here().mean()),
+            table.row(v.task(), v.labels().toString(), tinyfm.comparison.Arms.shortLabel(v.arm()), percent(v.here().mean()),
                     v.compared() ? percent(v.reference().mean()) : "–", v.compared() ? String.format(Locale.ROOT, "±%.1f", 100 * v.band()) : "–",
                     !v.compared() ? "no reference" : v.asExpected() ? "as expected" : "OUTSIDE");
         }
@@ -59,13 +56,13 @@ final class CheckCommand implements Callable<Integer> {
         List<Agreement.Verdict> outside = verdicts.stream().filter(v -> !v.asExpected()).toList();
         for (Agreement.Verdict v : outside) {
             out.println();
-            out.printf("%s, %s labels, %s: outside the reference band. Here is what differs:%n", v.task(), v.labels(), Agreement.name(v.arm()));
+            out.printf("%s, %s labels, %s: outside the reference band. Here is what differs:%n", v.task(), v.labels(), tinyfm.comparison.Arms.shortLabel(v.arm()));
             Agreement.differences(here, ref, v).forEach(d -> out.println("  " + d));
         }
         List<Run> edited = Agreement.editedAfterTheRun(here.runs(), ComparisonJournal.recorded(dir));
         for (Run r : edited) {
             out.printf(Locale.ROOT, "%nresults.json was changed after the run: %s, %s labels, %s, seed %d reads %s; the journal (%s) recorded otherwise.%n",
-                    r.task(), r.labels(), Agreement.name(r.arm()), r.seed(), percent(r.testAccuracy()), ComparisonJournal.FILE);
+                    r.task(), r.labels(), tinyfm.comparison.Arms.shortLabel(r.arm()), r.seed(), percent(r.testAccuracy()), ComparisonJournal.FILE);
         }
         out.println();
         long compared = verdicts.stream().filter(Agreement.Verdict::compared).count();

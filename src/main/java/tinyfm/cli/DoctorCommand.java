@@ -93,7 +93,7 @@ final class DoctorCommand implements Callable<Integer> {
             long problems = checks.stream().filter(c -> c.status() == Doctor.Status.PROBLEM).count();
             long warnings = checks.stream().filter(c -> c.status() == Doctor.Status.WARNING).count();
             out.println(problems > 0 ? problems + " problem(s) to fix first; " + warnings + " warning(s)."
-                    : warnings > 0 ? "Ready, with " + warnings + " warning(s)." : "Ready: ./tinyfm demo");
+                    : warnings > 0 ? "Ready, with " + warnings + " warning(s)." : "Ready: " + Platform.current().launcher() + " demo");
         }
         return checks.stream().anyMatch(c -> c.status() == Doctor.Status.PROBLEM) ? 1 : 0;
     }
@@ -130,8 +130,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         double after = secondsPerStep(); // the step again after the demos: the reference is the mean of before and after, as the machine drifts
         err.printf(Locale.ROOT, "The step took %.1f ms before the demos and %.1f ms after.%n", 1000 * secondsPerStep, 1000 * after);
-        String machine = Runtime.getRuntime().availableProcessors() + " cores, " + Provenance.cpuModel() + " (" + Provenance.vectorExtensions() + ")";
-        var reference = new DemoTime.Reference(machine, (secondsPerStep + after) / 2, seconds, DemoCommand.LIVE_PRETRAIN_SECONDS, LocalDate.now().toString());
+        var reference = new DemoTime.Reference(Provenance.describe(Provenance.machine()), (secondsPerStep + after) / 2, seconds, DemoCommand.LIVE_PRETRAIN_SECONDS, LocalDate.now().toString());
         DemoTime.save(DemoTime.referenceFile(root), reference);
         err.printf(Locale.ROOT, "Recorded %s: step %.1f ms, demo %s s (median %.1f s)%n", root.relativize(DemoTime.referenceFile(root)),
                 1000 * reference.secondsPerStep(), seconds, reference.medianDemoSeconds());

@@ -22,7 +22,7 @@ public final class LinearProbeArm implements Arm {
      */
     private final Map<String, Features> features = new java.util.HashMap<>();
 
-    private record Features(String task, Map<Example, double[]> byExample, double secondsPerExample) {}
+    private record Features(Map<Example, double[]> byExample, double secondsPerExample) {}
 
     @Override
     public Names names() {
@@ -49,7 +49,7 @@ public final class LinearProbeArm implements Arm {
             all.addAll(task.test());
             long t0 = System.nanoTime();
             Map<Example, double[]> byExample = Probe.features(trial.base().languageModel(), trial.base().file().tokenizer(), all);
-            return new Features(name, byExample, (System.nanoTime() - t0) / 1e9 / all.size());
+            return new Features(byExample, (System.nanoTime() - t0) / 1e9 / all.size());
         });
     }
 }

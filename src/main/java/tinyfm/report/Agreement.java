@@ -5,10 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import tinyfm.comparison.Arms;
 import tinyfm.comparison.LabelBudget;
 import tinyfm.comparison.Run;
 import tinyfm.util.UserError;
@@ -43,27 +44,48 @@ public final class Agreement {
      * spec if there is one (the demo's folder for a demo), else trained the same way and sharing the most cells.
      */
     public static Optional<Path> findReference(Path committed, Report.Results here) {
-        try (Stream<Path> folders = Files.list(committed)) {
-            List<Path> sameBase = folders.filter(f -> Files.isRegularFile(f.resolve(Report.RESULTS))).sorted()
-                    .filter(f -> Report.read(f).context().baseSha256().equals(here.context().baseSha256())).toList();
-            for (Path f : sameBase) {
-                if (sameSpec(here, Report.read(f))) {
-                    return Optional.of(f);
-                }
+        Map<Path, Report.Results> sameBase = new LinkedHashMap<>(); // each results.json read once
+        experiments(committed).forEach((f, r) -> {
+            if (r.context().baseSha256().equals(here.context().baseSha256())) {
+                sameBase.put(f, r);
             }
-            Path best = null;
-            long most = 0;
-            for (Path f : sameBase) {
-                Report.Results reference = Report.read(f);
-                long shared = cells(here.runs()).stream().filter(c -> find(reference.runs(), c) != null).count();
-                if (sameTraining(here, reference) && shared > most) {
-                    best = f;
-                    most = shared;
-                }
+        });
+        for (var e : sameBase.entrySet()) {
+            if (sameSpec(here, e.getValue())) {
+                return Optional.of(e.getKey());
             }
-            return Optional.ofNullable(best);
+        }
+        List<Summary.Cell> cells = Summary.cells(here.runs());
+        Path best = null;
+        long most = 0;
+        for (var e : sameBase.entrySet()) {
+            List<Summary.Cell> theirs = Summary.cells(e.getValue().runs());
+            long shared = cells.stream().filter(c -> find(theirs, c) != null).count();
+            if (sameTraining(here, e.getValue()) && shared > most) {
+                best = e.getKey();
+                most = shared;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Every experiment folder directly under {@code dir}, by name, with its results. */
+    private static Map<Path, Report.Results> experiments(Path dir) {
+        Map<Path, Report.Results> all = new LinkedHashMap<>();
+        try (Stream<Path> folders = Files.list(dir)) {
+            folders.filter(f -> Files.isRegularFile(f.resolve(Report.RESULTS))).sorted().forEach(f -> all.put(f, Report.read(f)));
         } catch (IOException e) {
-            throw new UserError(committed + ": cannot list the committed experiments (" + e.getMessage() + ")");
+            throw new UserError(dir + ": cannot list its experiments (" + e.getMessage() + ")");
+        }
+        return all;
+    }
+
+    /** Refuses, in one line naming both, to hold a run against a reference of another base. */
+    public static void requireSameBase(Report.Results here, Object hereName, Report.Results reference, Object referenceName) {
+        String a = here.context().baseSha256(), b = reference.context().baseSha256();
+        if (!a.equals(b)) {
+            throw new UserError(hereName + " was run on another base than " + referenceName + " (sha256 " + a.substring(0, 12)
+                    + "… against " + b.substring(0, 12) + "…): numbers from different bases are not compared");
         }
     }
 
@@ -94,34 +116,28 @@ public final class Agreement {
         if (!Files.isDirectory(spreadDir)) {
             return 0;
         }
+        List<Summary.Cell> referenceCells = Summary.cells(reference.runs());
         double spread = 0;
-        try (Stream<Path> folders = Files.list(spreadDir)) {
-            for (Path f : folders.filter(f -> Files.isRegularFile(f.resolve(Report.RESULTS))).sorted().toList()) {
-                Report.Results rerun = Report.read(f);
-                if (rerun.context().baseSha256().equals(reference.context().baseSha256()) && sameSpec(rerun, reference)) {
-                    for (Summary.Cell c : Summary.cells(rerun.runs())) {
-                        Summary.Cell r = find(reference.runs(), c);
-                        if (r != null) {
-                            spread = Math.max(spread, Math.abs(c.testAccuracy().mean() - r.testAccuracy().mean()));
-                        }
+        for (Report.Results rerun : experiments(spreadDir).values()) {
+            if (rerun.context().baseSha256().equals(reference.context().baseSha256()) && sameSpec(rerun, reference)) {
+                for (Summary.Cell c : Summary.cells(rerun.runs())) {
+                    Summary.Cell r = find(referenceCells, c);
+                    if (r != null) {
+                        spread = Math.max(spread, Math.abs(c.testAccuracy().mean() - r.testAccuracy().mean()));
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new UserError(spreadDir + ": cannot list the spread measurements (" + e.getMessage() + ")");
         }
         return spread;
     }
 
     /** Each trained cell of {@code here} against the reference's, with the band of seeds and machines. */
     public static List<Verdict> check(Report.Results here, Report.Results reference, double machineSpread) {
-        if (!here.context().baseSha256().equals(reference.context().baseSha256())) {
-            throw new UserError("the run's base (sha256 " + here.context().baseSha256().substring(0, 12) + "…) is not the reference's ("
-                    + reference.context().baseSha256().substring(0, 12) + "…): numbers from different bases are not compared");
-        }
+        requireSameBase(here, "the run", reference, "the reference");
+        List<Summary.Cell> referenceCells = Summary.cells(reference.runs());
         List<Verdict> verdicts = new ArrayList<>();
-        for (Summary.Cell c : cells(here.runs())) {
-            Summary.Cell r = find(reference.runs(), c);
+        for (Summary.Cell c : Summary.cells(here.runs())) {
+            Summary.Cell r = find(referenceCells, c);
             if (r == null) {
                 verdicts.add(new Verdict(c.task(), c.labels(), c.arm(), c.testAccuracy(), null, Double.NaN));
                 continue;
@@ -160,21 +176,12 @@ public final class Agreement {
         return edited;
     }
 
-    public static String name(String arm) {
-        return Arms.shortLabel(arm);
-    }
-
     private static List<Integer> seeds(List<Run> runs, Verdict v) {
         return runs.stream().filter(r -> r.task().equals(v.task()) && r.labels().equals(v.labels()) && r.arm().equals(v.arm()))
                 .map(Run::seed).sorted().toList();
     }
 
-    /** Every cell: task × label budget × arm. */
-    private static List<Summary.Cell> cells(List<Run> runs) {
-        return Summary.cells(runs);
-    }
-
-    private static Summary.Cell find(List<Run> runs, Summary.Cell c) {
-        return Summary.find(Summary.cells(runs), c.task(), c.labels(), c.arm());
+    private static Summary.Cell find(List<Summary.Cell> cells, Summary.Cell c) {
+        return Summary.find(cells, c.task(), c.labels(), c.arm());
     }
 }

@@ -266,7 +266,6 @@ public final class Charts {
         s.setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 14));
     }
 
-    /** Writes name.png into dir, atomically. */
     /** Panels drawn one below the other, each at its own size, as one picture. */
     public static BufferedImage stacked(List<? extends Chart<?, ?>> panels) {
         System.setProperty("java.awt.headless", "true");
@@ -286,10 +285,12 @@ public final class Charts {
         return all;
     }
 
+    /** Writes name.png into dir, atomically. */
     public static void save(BufferedImage image, Path dir, String name) {
         AtomicFiles.write(dir.resolve(name + ".png"), out -> ImageIO.write(image, "png", out));
     }
 
+    /** Writes name.png into dir, atomically. */
     public static void save(Chart<?, ?> chart, Path dir, String name) {
         System.setProperty("java.awt.headless", "true");
         AtomicFiles.write(dir.resolve(name + ".png"), out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));

@@ -155,17 +155,16 @@ public final class NotebookKernel {
         if (path == null) {
             return Optional.empty();
         }
-        List<Path> found = new ArrayList<>();
         for (String dir : path.split(File.pathSeparator)) {
             try {
                 Path candidate = Path.of(dir.strip().replace("\"", "")).resolve(program); // Windows' PATH may quote an entry
                 if (!dir.isBlank() && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    found.add(candidate);
+                    return Optional.of(candidate);
                 }
             } catch (java.nio.file.InvalidPathException ignored) {
                 // an entry that names no folder: not where a program is
             }
         }
-        return found.stream().findFirst();
+        return Optional.empty();
     }
 }
