@@ -42,19 +42,25 @@ final class DemoCommand implements Callable<Integer> {
     record Budget(String name, int pretrainSeconds, List<Integer> labels, int seeds, int examplesSeen) {}
 
     /**
-     * With the default base: about 4 minutes from a fresh clone on a 2-core AVX-512 EPYC, about 8
-     * minutes estimated on a 2-core laptop without AVX-512, where training runs at about half the
-     * speed (docs/results/demo-6x160-broad-xl/README.md). The label budgets from 16 to all are the grid's job.
+     * With the default base: under 3 minutes from a fresh clone on a 2-core AVX-512 EPYC (docs/performance.md,
+     * "The demo's three minutes"); 1.3 to 1.7 times that on a laptop without AVX-512. The label budgets
+     * from 16 to all are the grid's job.
      */
-    static final int LIVE_PRETRAIN_SECONDS = 30;
+    static final int LIVE_PRETRAIN_SECONDS = 15;
     static final Budget FULL = new Budget("demo", LIVE_PRETRAIN_SECONDS, List.of(100), 3, 320);
-    static final Budget QUICK = new Budget("demo-quick", 20, List.of(32), 2, 320);
+    static final Budget QUICK = new Budget("demo-quick", 10, List.of(32), 2, 320);
     /** The tasks the demo shows transfer on, in order (datasets/README.md has their datasheets). */
     static final List<String> TASKS = List.of("topic", "sentiment");
     /** Validations per run: the resolution of the learning curves and of the time to accuracy. */
-    static final int VALIDATIONS = 6;
+    static final int VALIDATIONS = 4;
+    /**
+     * Validation examples per task: scoring the whole validation split at every checkpoint took a third
+     * of the demo's minutes, more than its training; the grid validates on all of them.
+     */
+    static final int VALIDATION_EXAMPLES = 100;
     /** The demo's arms: the fine-tuned base, its control, what the frozen base knows, and the baseline. */
-    static final List<String> ARMS = List.of(FullFineTuneArm.ID, FromScratchArm.ID, LinearProbeArm.ID, BagOfWordsArm.ID);
+    static final List<ExperimentSpec.ArmSpec> ARMS = List.of(ExperimentSpec.ArmSpec.of(FullFineTuneArm.ID), ExperimentSpec.ArmSpec.of(FromScratchArm.ID),
+            new ExperimentSpec.ArmSpec(LinearProbeArm.ID, java.util.Map.of("features", "drawn")), ExperimentSpec.ArmSpec.of(BagOfWordsArm.ID));
 
     /** The demo's experiment: its tasks, budget and arms on {@code base}. */
     static ExperimentSpec experiment(Budget budget, String base) {
@@ -62,12 +68,13 @@ final class DemoCommand implements Callable<Integer> {
                 .withDescription(String.format(Locale.ROOT, "The demo's small run: %d seeds, at least %d examples seen per neural run. "
                         + "The reference figures are the 5-seed grid's (docs/findings.md).", budget.seeds(), budget.examplesSeen()))
                 .withLabels(budget.labels().stream().map(LabelBudget::of).toList()).withSeeds(budget.seeds())
-                .withArms(ARMS.stream().map(ExperimentSpec.ArmSpec::of).toList())
+                .withArms(ARMS)
                 .withTraining(tinyfm.finetuning.FineTuneConfig.DEFAULT_EPOCHS, budget.examplesSeen(), VALIDATIONS, null,
-                        tinyfm.finetuning.Classifier.DEFAULT_READOUT);
+                        tinyfm.finetuning.Classifier.DEFAULT_READOUT)
+                .withValidationExamples(VALIDATION_EXAMPLES);
     }
 
-    @Option(names = "--quick", description = "A first look: 20 s of live pretraining, 32 labels, 2 seeds.")
+    @Option(names = "--quick", description = "A first look: 10 s of live pretraining, 32 labels, 2 seeds.")
     boolean quick;
 
     @Option(names = "--base", description = "Fine-tune this base instead of the default one (" + Bases.DEFAULT + ").")
@@ -153,8 +160,9 @@ final class DemoCommand implements Callable<Integer> {
                     .forEach(o::println);
         }
 
-        step(6, String.format(Locale.ROOT, "What the base buys in time, with %s labels (validation accuracy, read at each", labels));
-        o.printf("   run's %d checkpoints). At the same training seconds:%n", VALIDATIONS);
+        step(6, String.format(Locale.ROOT, "What the base buys in time, with %s labels (accuracy on %d validation examples,", labels,
+                VALIDATION_EXAMPLES));
+        o.printf("   read at each run's %d checkpoints). At the same training seconds:%n", VALIDATIONS);
         ResultsText.equalTime(results, labels).lines("   ").forEach(o::println);
         o.println("   Seconds to a target halfway from chance to the fine-tuned base's final accuracy:");
         ResultsText.timeToTarget(results, labels).lines("   ").forEach(o::println);

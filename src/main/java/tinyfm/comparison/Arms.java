@@ -24,7 +24,7 @@ public final class Arms {
     static {
         register(FullFineTuneArm.ID, FullFineTuneArm::new);
         register(HeadOnlyArm.ID, s -> new HeadOnlyArm());
-        register(LinearProbeArm.ID, s -> new LinearProbeArm());
+        register(LinearProbeArm.ID, LinearProbeArm::of);
         register(PromptedArm.ZERO_SHOT, s -> new PromptedArm(false));
         register(PromptedArm.FEW_SHOT, s -> new PromptedArm(true));
         register(FromScratchArm.ID, s -> new FromScratchArm());

@@ -166,7 +166,7 @@ public final class Experiment {
         List<Arm> arms = spec.makeArms();
         List<Planned> planned = new ArrayList<>();
         for (String name : spec.tasks()) {
-            Task task = Task.load(name);
+            Task task = spec.task(name);
             Map<Cell, List<Arm>> byCell = new LinkedHashMap<>();
             for (boolean trained : new boolean[] {false, true}) {
                 for (Arm arm : arms) {

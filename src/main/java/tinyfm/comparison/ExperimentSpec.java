@@ -32,11 +32,14 @@ import tinyfm.util.UserError;
  * @param epochs           the fewest epochs a neural run trains
  * @param minExamplesSeen  with few labels, a neural run trains until it has seen this many examples
  * @param validations      validations per run at the largest label budget (the learning curves' resolution)
+ * @param validationExamples how many of each task's validation examples a run is validated on (a stratified subset,
+ *                         the same for every arm and seed), or null for all of them: the demo's way to spend its
+ *                         minutes on training rather than on scoring
  * @param timeLimitSeconds training seconds per run, or null for none
  * @param charts           which charts the report draws ({@link #CHARTS}); an experiment whose tables are its result may draw none
  */
 public record ExperimentSpec(String name, String description, String base, List<String> tasks, List<LabelBudget> labels, int seeds, Integer firstSeed,
-                             List<ArmSpec> arms, List<Pair> pairs, int epochs, int minExamplesSeen, int validations,
+                             List<ArmSpec> arms, List<Pair> pairs, int epochs, int minExamplesSeen, int validations, Integer validationExamples,
                              Double timeLimitSeconds, Classifier.Readout readout, List<String> charts) {
     /** Every run with few labels sees at least this many examples (several epochs over a small draw). */
     public static final int MIN_EXAMPLES_SEEN = 640;
@@ -93,6 +96,7 @@ public record ExperimentSpec(String name, String description, String base, List<
         check(epochs >= 1, "a neural run trains at least one epoch, got " + epochs);
         check(minExamplesSeen >= 0, "examples seen cannot be negative, got " + minExamplesSeen);
         check(validations >= 1, "a run is validated at least once, got " + validations);
+        check(validationExamples == null || validationExamples >= 2, "a run is validated on at least 2 examples, got " + validationExamples);
         check(timeLimitSeconds == null || timeLimitSeconds > 0, "a time limit is more than 0 seconds, got " + timeLimitSeconds);
         readout = readout == null ? Classifier.DEFAULT_READOUT : readout;
         charts = charts == null ? CHARTS : List.copyOf(charts);
@@ -119,19 +123,19 @@ public record ExperimentSpec(String name, String description, String base, List<
         return new ExperimentSpec(name, "", base, tasks,
                 List.of(LabelBudget.of(16), LabelBudget.of(32), LabelBudget.of(100), LabelBudget.of(300), LabelBudget.ALL), 5, 1,
                 Arms.BUNDLED.stream().map(ArmSpec::of).toList(), null, FineTuneConfig.DEFAULT_EPOCHS, MIN_EXAMPLES_SEEN,
-                FineTuneConfig.DEFAULT_VALIDATIONS, null, Classifier.DEFAULT_READOUT, CHARTS);
+                FineTuneConfig.DEFAULT_VALIDATIONS, null, null, Classifier.DEFAULT_READOUT, CHARTS);
     }
 
     public ExperimentSpec withDescription(String description) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, validationExamples, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withBase(String base) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, validationExamples, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withLabels(List<LabelBudget> labels) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, validationExamples, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withSeeds(int seeds) {
@@ -140,24 +144,39 @@ public record ExperimentSpec(String name, String description, String base, List<
 
     /** {@code seeds} seeds from {@code firstSeed} on. */
     public ExperimentSpec withSeeds(int seeds, int firstSeed) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, validationExamples, timeLimitSeconds, readout, charts);
     }
 
     /** These arms, and the default pairs among them. */
     public ExperimentSpec withArms(List<ArmSpec> arms) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, null, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, null, epochs, minExamplesSeen, validations, validationExamples, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withPairs(List<Pair> pairs) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, validationExamples, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withCharts(List<String> charts) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, validationExamples, timeLimitSeconds, readout, charts);
     }
 
     public ExperimentSpec withTraining(int epochs, int minExamplesSeen, int validations, Double timeLimitSeconds, Classifier.Readout readout) {
-        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, timeLimitSeconds, readout, charts);
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, validationExamples, timeLimitSeconds, readout, charts);
+    }
+
+    /** These many validation examples per task (null: all of them). */
+    public ExperimentSpec withValidationExamples(Integer validationExamples) {
+        return new ExperimentSpec(name, description, base, tasks, labels, seeds, firstSeed, arms, pairs, epochs, minExamplesSeen, validations, validationExamples, timeLimitSeconds, readout, charts);
+    }
+
+    /** Seeds the draw of the validation subset: one draw for the whole experiment, whatever its seeds. */
+    static final long VALIDATION_DRAW_SEED = 0;
+
+    /** A task of this experiment as its runs see it: with the validation subset the spec asks for, if any. */
+    public tinyfm.data.Task task(String name) {
+        tinyfm.data.Task task = tinyfm.data.Task.load(name);
+        return validationExamples == null ? task
+                : task.withValidation(tinyfm.data.Task.stratifiedSubset(task.validation(), validationExamples, VALIDATION_DRAW_SEED));
     }
 
     /** The arms that run, made from their entries. */
@@ -210,9 +229,11 @@ public record ExperimentSpec(String name, String description, String base, List<
             JsonObject merged = Json.GSON.toJsonTree(defaults(given.get("name").getAsString(), "-", List.of("-"))).getAsJsonObject();
             merged.remove("pairs");
             List<String> known = new ArrayList<>(merged.keySet());
-            known.add("pairs");
-            known.add("timeLimitSeconds");
-            known.add("firstSeed");
+            for (String nullable : List.of("pairs", "timeLimitSeconds", "firstSeed", "validationExamples")) { // defaults Gson leaves out
+                if (!known.contains(nullable)) {
+                    known.add(nullable);
+                }
+            }
             for (Map.Entry<String, JsonElement> e : given.entrySet()) {
                 check(known.contains(e.getKey()), "unknown field '" + e.getKey() + "'; a spec has " + String.join(", ", known));
                 merged.add(e.getKey(), e.getValue());

@@ -24,6 +24,38 @@ public final class LinearProbeArm implements Arm {
 
     private record Features(Map<Example, double[]> byExample, double secondsPerExample) {}
 
+    /**
+     * Which training examples get features. {@code task} (the default): the whole train split, as every
+     * committed experiment was run. {@code drawn}: only those some cell of the experiment draws, far fewer
+     * with few labels (the demo's choice); the numbers then move in their last bits, as said above.
+     */
+    public enum FeatureSet { TASK, DRAWN }
+
+    private final FeatureSet featureSet;
+
+    public LinearProbeArm() {
+        this(FeatureSet.TASK);
+    }
+
+    public LinearProbeArm(FeatureSet featureSet) {
+        this.featureSet = featureSet;
+    }
+
+    /** The arm from its spec entry: the one option is {@code features} (task or drawn). */
+    static LinearProbeArm of(ExperimentSpec.ArmSpec spec) {
+        for (String key : spec.options().keySet()) {
+            if (!key.equals("features")) {
+                throw new tinyfm.util.UserError("arm 'probe' has no option '" + key + "'; it takes features (task or drawn)");
+            }
+        }
+        String value = spec.options().getOrDefault("features", "task");
+        return switch (value) {
+            case "task" -> new LinearProbeArm(FeatureSet.TASK);
+            case "drawn" -> new LinearProbeArm(FeatureSet.DRAWN);
+            default -> throw new tinyfm.util.UserError("arm 'probe': features is task or drawn, got '" + value + "'");
+        };
+    }
+
     @Override
     public Names names() {
         return NAMES;
@@ -41,10 +73,21 @@ public final class LinearProbeArm implements Arm {
         return Run.once(trial, ID, examples.size(), val.accuracy(), test.accuracy(), test.macroF1(), seconds);
     }
 
+    /** The training examples any cell of the experiment draws, in the train split's order. */
+    private static List<Example> drawn(Trial trial) {
+        java.util.Set<Example> drawn = new java.util.HashSet<>();
+        for (LabelBudget labels : trial.spec().labels()) {
+            for (int seed : trial.spec().seedList()) {
+                drawn.addAll(new Trial(trial.base(), trial.task(), labels, seed, trial.spec()).examples());
+            }
+        }
+        return trial.task().train().stream().filter(drawn::contains).toList();
+    }
+
     private synchronized Features features(Trial trial) {
         Task task = trial.task();
         return features.computeIfAbsent(task.name(), name -> {
-            List<Example> all = new ArrayList<>(task.train());
+            List<Example> all = new ArrayList<>(featureSet == FeatureSet.TASK ? task.train() : drawn(trial));
             all.addAll(task.validation());
             all.addAll(task.test());
             long t0 = System.nanoTime();

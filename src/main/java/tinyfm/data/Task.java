@@ -102,6 +102,11 @@ public record Task(String name, Path dir, List<String> labels, String question, 
         }
     }
 
+    /** The same task validated on {@code validation} instead (a subset of its own validation split). */
+    public Task withValidation(List<Example> validation) {
+        return new Task(name, dir, labels, question, template, labelWords, train, List.copyOf(validation), test);
+    }
+
     public List<Example> split(String split) {
         return switch (split) {
             case "train" -> train;

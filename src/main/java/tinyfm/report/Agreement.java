@@ -96,15 +96,15 @@ public final class Agreement {
 
     private static List<Object> settings(tinyfm.comparison.ExperimentSpec s) {
         return java.util.Arrays.asList(s.tasks(), s.labels(), s.seeds(), s.firstSeed(), s.arms(), s.epochs(), s.minExamplesSeen(),
-                s.validations(), s.timeLimitSeconds(), s.readout());
+                s.validations(), s.validationExamples(), s.timeLimitSeconds(), s.readout());
     }
 
     /** Trained the same way (epochs, examples seen, validations, time limit, readout, each arm's options), whatever the cells. */
     static boolean sameTraining(Report.Results a, Report.Results b) {
         var sa = a.context().spec();
         var sb = b.context().spec();
-        return java.util.Arrays.asList(sa.epochs(), sa.minExamplesSeen(), sa.validations(), sa.timeLimitSeconds(), sa.readout())
-                .equals(java.util.Arrays.asList(sb.epochs(), sb.minExamplesSeen(), sb.validations(), sb.timeLimitSeconds(), sb.readout()))
+        return java.util.Arrays.asList(sa.epochs(), sa.minExamplesSeen(), sa.validations(), sa.validationExamples(), sa.timeLimitSeconds(), sa.readout())
+                .equals(java.util.Arrays.asList(sb.epochs(), sb.minExamplesSeen(), sb.validations(), sb.validationExamples(), sb.timeLimitSeconds(), sb.readout()))
                 && sa.arms().stream().allMatch(arm -> sb.arms().stream().noneMatch(o -> o.arm().equals(arm.arm())) || sb.arms().contains(arm));
     }
 
@@ -156,14 +156,20 @@ public final class Agreement {
         out.add("seeds " + seedsHere + (seedsHere.equals(seedsRef) ? " (the reference's)" : " against the reference's " + seedsRef));
         var spec = here.context().spec();
         var refSpec = reference.context().spec();
-        if (spec.epochs() != refSpec.epochs() || spec.minExamplesSeen() != refSpec.minExamplesSeen() || spec.validations() != refSpec.validations()) {
-            out.add(String.format(Locale.ROOT, "training: %d epochs, %d examples seen, %d validations against %d, %d, %d", spec.epochs(),
-                    spec.minExamplesSeen(), spec.validations(), refSpec.epochs(), refSpec.minExamplesSeen(), refSpec.validations()));
+        if (spec.epochs() != refSpec.epochs() || spec.minExamplesSeen() != refSpec.minExamplesSeen() || spec.validations() != refSpec.validations()
+                || !java.util.Objects.equals(spec.validationExamples(), refSpec.validationExamples())) {
+            out.add(String.format(Locale.ROOT, "training: %d epochs, %d examples seen, %d validations on %s examples against %d, %d, %d on %s",
+                    spec.epochs(), spec.minExamplesSeen(), spec.validations(), validatedOn(spec), refSpec.epochs(), refSpec.minExamplesSeen(),
+                    refSpec.validations(), validatedOn(refSpec)));
         }
         String machine = tinyfm.base.Provenance.describe(here.context().machine()), refMachine = tinyfm.base.Provenance.describe(reference.context().machine());
         out.add("machine " + machine + (machine.equals(refMachine) ? " (the reference's)" : " against " + refMachine));
         out.add("base the same (sha256 " + here.context().baseSha256().substring(0, 12) + "…)");
         return out;
+    }
+
+    private static String validatedOn(tinyfm.comparison.ExperimentSpec spec) {
+        return spec.validationExamples() == null ? "all" : String.valueOf(spec.validationExamples());
     }
 
     /** Runs whose test accuracy differs from what the folder's journal recorded as each cell finished: an edited results.json. */

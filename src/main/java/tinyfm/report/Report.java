@@ -42,7 +42,7 @@ public final class Report {
         /** The context of running {@code spec} on {@code base}, on this machine. */
         public static Context of(ExperimentSpec spec, Trial.Base base) {
             return new Context(spec, tinyfm.util.Sha256.ofFile(base.path()), tinyfm.base.Provenance.Pretraining.of(base.file().provenance()).seconds(),
-                    base.file().config().summary(), tinyfm.base.Provenance.machine(), Report.chance(spec.tasks()));
+                    base.file().config().summary(), tinyfm.base.Provenance.machine(), Report.chance(spec));
         }
 
         /** The pair the time views and the charts read: the spec's first, or null if it pairs nothing. */
@@ -71,11 +71,11 @@ public final class Report {
         }
     }
 
-    /** Chance on each task, from its validation and test splits. */
-    public static Map<String, TimeViews.Chance> chance(List<String> tasks) {
+    /** Chance on each task, from its validation (as the experiment's runs see it) and test splits. */
+    public static Map<String, TimeViews.Chance> chance(tinyfm.comparison.ExperimentSpec spec) {
         Map<String, TimeViews.Chance> out = new LinkedHashMap<>();
-        for (String name : tasks) {
-            Task t = Task.load(name);
+        for (String name : spec.tasks()) {
+            Task t = spec.task(name);
             out.put(t.name(), new TimeViews.Chance(t.chance("val"), t.chance("test")));
         }
         return out;
@@ -256,7 +256,9 @@ public final class Report {
         if (!time.isEmpty()) {
             sb.append("\n## What the base buys in time\n\n");
             sb.append(String.format(Locale.ROOT, "Read from the validation curves: %d validations per run at the largest label budget, %d below it, "
-                    + "so a time is only as fine as those checkpoints.%n%n", spec.validations(), Math.min(Trial.FEW_LABEL_VALIDATIONS, spec.validations())));
+                    + "so a time is only as fine as those checkpoints%s.%n%n", spec.validations(), Math.min(Trial.FEW_LABEL_VALIDATIONS, spec.validations()),
+                    spec.validationExamples() == null ? "" : String.format(Locale.ROOT, "; each on a stratified %d of the task's validation examples",
+                            spec.validationExamples())));
             sb.append(time);
         }
         sb.append("\n## How this was measured\n\n");

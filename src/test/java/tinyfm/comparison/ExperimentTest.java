@@ -77,6 +77,55 @@ class ExperimentTest {
     }
 
     @Test
+    void aValidationSubsetIsOneStratifiedDrawThatEveryArmAndSeedSeesAndTheSpecFileKeepsIt() throws Exception {
+        Path task = TestData.task(dir, "colours", List.of("red", "blue"), 12);
+        ExperimentSpec whole = ExperimentSpec.defaults("whole", "b.tfm", List.of(task.toString()));
+        ExperimentSpec lean = whole.withValidationExamples(6);
+        List<Example> all = whole.task(task.toString()).validation(), subset = lean.task(task.toString()).validation();
+        assertEquals(6, subset.size());
+        assertTrue(all.containsAll(subset), "a subset of the task's own validation split");
+        assertEquals(Map.of("red", 3, "blue", 3), tinyfm.data.Task.counts(subset), "stratified: each label keeps its share");
+        assertEquals(subset, lean.task(task.toString()).validation(), "one draw, whoever asks");
+        assertEquals(all, whole.withValidationExamples(10_000).task(task.toString()).validation(), "more than there are: all of them");
+
+        Path file = dir.resolve("lean.json");
+        lean.write(file);
+        assertEquals(6, ExperimentSpec.read(file).validationExamples());
+        whole.write(dir.resolve("whole.json"));
+        assertTrue(!Files.readString(dir.resolve("whole.json")).contains("validationExamples"),
+                "a spec without the field writes none, so committed specs read and write as before");
+    }
+
+    @Test
+    void theProbeOnTheDrawnExamplesIsTheProbeOnTheTaskWhenEveryLabelIsDrawnAndRunsOnFewer() throws Exception {
+        Path base = TestData.tinyBase(dir, 10);
+        Path task = TestData.task(dir, "colours", List.of("red", "blue"), 12);
+        ExperimentSpec spec = ExperimentSpec.defaults("probe", base.toString(), List.of(task.toString())).withSeeds(2);
+        Trial.Base loaded = ExperimentFolder.loadBase(spec);
+        java.util.function.Function<ExperimentSpec, List<Run>> run = s -> Experiment.run(s, loaded, new Experiment.Listener() {
+            @Override
+            public void started(int totalRuns) {}
+
+            @Override
+            public void finished(Run r, int done) {}
+        }, Experiment.Journal.NONE, 1);
+        ExperimentSpec.ArmSpec onTask = ExperimentSpec.ArmSpec.of(LinearProbeArm.ID);
+        ExperimentSpec.ArmSpec onDrawn = new ExperimentSpec.ArmSpec(LinearProbeArm.ID, Map.of("features", "drawn"));
+        for (LabelBudget labels : List.of(LabelBudget.ALL, LabelBudget.of(6))) {
+            List<Run> a = run.apply(spec.withLabels(List.of(labels)).withArms(List.of(onTask)));
+            List<Run> b = run.apply(spec.withLabels(List.of(labels)).withArms(List.of(onDrawn)));
+            assertEquals(2, b.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertTrue(b.get(i).testAccuracy() >= 0 && b.get(i).testAccuracy() <= 1, b.get(i).describe());
+                if (labels.all()) {
+                    assertEquals(a.get(i).testAccuracy(), b.get(i).testAccuracy(), 0.0, "every example drawn: the same features, the same fit");
+                    assertEquals(a.get(i).validationAccuracy(), b.get(i).validationAccuracy(), 0.0);
+                }
+            }
+        }
+    }
+
+    @Test
     void aMadeUpArmOnAMadeUpTaskRunsEndToEndAndTheReportPairsWhatTheSpecPairs() throws Exception {
         Arms.register("majority", s -> new MajorityArm());
         Path base = TestData.tinyBase(dir, 10);
@@ -143,6 +192,9 @@ class ExperimentTest {
                 "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"arms\": [{\"arm\": \"full\", \"options\": {\"speed\": \"2\"}}]}", "no option 'speed'",
                 "{\"base\": \"b\", \"tasks\": [\"t\"]}", "'name' is missing",
                 "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"seeds\": \"many\"}", "wrong type",
+                "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"validationExamples\": 1}", "at least 2 examples",
+                "{\"name\": \"x\", \"base\": \"b\", \"tasks\": [\"t\"], \"arms\": [{\"arm\": \"probe\", \"options\": {\"features\": \"some\"}}]}",
+                "features is task or drawn",
                 "[1, 2]", "not an experiment spec");
         for (Map.Entry<String, String> e : bad.entrySet()) {
             Files.writeString(file, e.getKey());
