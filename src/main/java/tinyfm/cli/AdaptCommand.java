@@ -70,7 +70,7 @@ final class AdaptCommand implements Callable<Integer> {
         probe.check();
         Outputs.ensureWritable(out, force || resume);
         Path checkpoint = Path.of(out + ".ckpt");
-        if (resume && !java.nio.file.Files.exists(checkpoint)) {
+        if (resume && !tinyfm.base.Checkpoint.exists(checkpoint)) {
             throw new tinyfm.util.UserError(checkpoint + ": no checkpoint to resume from; run without --resume to start afresh");
         }
         try (OutputLock lock = OutputLock.acquire(out)) {
@@ -103,11 +103,8 @@ final class AdaptCommand implements Callable<Integer> {
             }
         }
         result.base().save(out);
-        try {
-            java.nio.file.Files.deleteIfExists(checkpoint); // the adapted base holds everything
-        } catch (java.io.IOException e) {
-            stderr.println("Note: could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
-        }
+        // the adapted base holds everything
+        tinyfm.base.Checkpoint.deleteAll(checkpoint).forEach(f -> stderr.println("Note: could not remove the checkpoint " + f));
         Pretrainer.Point first = result.curve().get(0), last = result.curve().get(result.curve().size() - 1);
         stdout.printf("Saved the adapted base to %s.%nValidation on the new text: %.3f bits per byte before adapting, %.3f after %d steps.%n",
                 out, first.validationBitsPerByte(), last.validationBitsPerByte(), result.steps());

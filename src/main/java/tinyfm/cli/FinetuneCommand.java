@@ -93,9 +93,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 .with(batch, weightDecay, warmupFraction, maxLength != null ? maxLength : FineTuneConfig.WHOLE_CONTEXT)
                 .with(tinyfm.finetuning.Recipe.parse(recipe));
         Outputs.ensureWritable(out, force);
-        try (OutputLock lock = OutputLock.acquire(out)) {
-            return finetune(spec.commandLine().getOut(), spec.commandLine().getErr(), m, config);
-        }
+        return finetune(spec.commandLine().getOut(), spec.commandLine().getErr(), m, config);
     }
 
     /** The result goes to stdout; the intro, each epoch's progress and the hint to stderr. */
@@ -109,6 +107,12 @@ final class FinetuneCommand implements Callable<Integer> {
         int labels = config.labelBudget();
         tinyfm.util.UsageError.check(labels == LabelBudget.ALL.count() || labels >= t.labels().size(), "--labels " + labels + " is fewer than the task's "
                 + t.labels().size() + " labels: every label needs at least one example");
+        try (OutputLock lock = OutputLock.acquire(out)) { // after every check: a refused run writes nothing
+            return train(stdout, stderr, m, config, baseFile, t);
+        }
+    }
+
+    private int train(java.io.PrintWriter stdout, java.io.PrintWriter stderr, FineTuneConfig.Mode m, FineTuneConfig config, ModelFile baseFile, Task t) {
         if (fromScratch) {
             stderr.println("From scratch: the same architecture and tokenizer as the base, but random weights; nothing is transferred.");
         } else {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import tinyfm.data.Corpus;
 import tinyfm.model.GptConfig;
 import tinyfm.pretraining.Pretrainer;
+import tinyfm.pretraining.TokenData;
 import tinyfm.pretraining.ReadingProbes;
 import tinyfm.pretraining.TrainingConfig;
 import tinyfm.tokenizer.Tokenizer;
@@ -98,21 +99,23 @@ final class PretrainCommand implements Callable<Integer> {
         Path dir = base.toAbsolutePath().getParent();
         if (out == null && !Files.isDirectory(dir)) {
             try {
+                tinyfm.util.CrashPoints.reached("create the folder", dir);
                 Files.createDirectories(dir);
             } catch (java.io.IOException e) {
                 throw new UserError(dir + ": cannot create directory: " + e.getMessage());
             }
         }
         Outputs.ensureWritable(base, force || resume);
-        try (OutputLock lock = OutputLock.acquire(base)) {
-            return pretrain(spec.commandLine().getOut(), spec.commandLine().getErr(), p, base, checkpoint);
-        }
+        return pretrain(spec.commandLine().getOut(), spec.commandLine().getErr(), p, base, checkpoint);
     }
 
-    /** The result goes to stdout; what the run is doing (intro, progress, samples, hints) to stderr. */
+    /**
+     * The result goes to stdout; what the run is doing (intro, progress, samples, hints) to stderr.
+     * Every option and input is checked before the output's lock is taken: a refused run writes nothing.
+     */
     private int pretrain(PrintWriter stdout, PrintWriter stderr, GptConfig.Preset p, Path base, Path checkpoint) {
         checkOptions(p);
-        if (resume && !Files.exists(checkpoint)) {
+        if (resume && !tinyfm.base.Checkpoint.exists(checkpoint)) {
             throw new UserError(checkpoint + ": no checkpoint to resume from; run without --resume to start afresh");
         }
         ReadingProbes probes = probe.load(); // a wrong task name fails now, not after the tokenizer
@@ -160,12 +163,22 @@ final class PretrainCommand implements Callable<Integer> {
         stderr.printf("Model: GPT with %d blocks, %d heads, width %d, context %d tokens: %,d parameters%n",
                 model.layers(), model.heads(), model.embedDim(), model.contextLength(), model.parameterCount());
 
-        try (CleanStop stop = new CleanStop()) {
-            PretrainProgress progress = new PretrainProgress(stderr, training.steps());
-            Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress);
-            if (probes != null) {
-                trainer.withProbes(probes);
-            }
+        PretrainProgress progress = new PretrainProgress(stderr, training.steps());
+        // encoded once per corpus and tokenizer, then memory-mapped; a corpus too small for a window is refused here
+        TokenData.Cached tokens = TokenData.cached(c, tokenizer, model.contextLength(), tokenCache());
+        if (tokens.reused()) {
+            stderr.printf("Tokens: reused from cache %s (%,d training tokens, encoded before from the same text and tokenizer)%n",
+                    Home.dir().relativize(tokens.file().toAbsolutePath()), tokens.data().train().length());
+        } else {
+            stderr.printf(java.util.Locale.ROOT, "Tokens: encoded %,d training tokens in %.1f s (%.1f MB of text a second)%s%n", tokens.data().train().length(),
+                    tokens.seconds(), (tokens.data().trainBytes() + tokens.data().validationBytes()) / 1e6 / Math.max(1e-9, tokens.seconds()),
+                    tokens.file() == null ? "" : ", cached for the next run");
+        }
+        Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress).withData(tokens.data());
+        if (probes != null) {
+            trainer.withProbes(probes);
+        }
+        try (OutputLock lock = OutputLock.acquire(base); CleanStop stop = new CleanStop()) {
             Instant deadline = minutes == null ? null : Instant.now().plusMillis((long) (minutes * 60_000));
             Pretrainer.Result result = trainer.run(resume, deadline, stop.flag());
             progress.done();
@@ -174,11 +187,8 @@ final class PretrainCommand implements Callable<Integer> {
                 return 130;
             }
             result.base().save(base);
-            try {
-                Files.deleteIfExists(checkpoint); // the base holds everything; a finished run needs no resume point
-            } catch (java.io.IOException e) {
-                stderr.println("Note: could not remove the checkpoint " + checkpoint + ": " + e.getMessage());
-            }
+            // the base holds everything; a finished run needs no resume point
+            tinyfm.base.Checkpoint.deleteAll(checkpoint).forEach(f -> stderr.println("Note: could not remove the checkpoint " + f));
             Pretrainer.Point last = result.curve().get(result.curve().size() - 1);
             stdout.printf("Saved the base to %s (%.1f MB).%n", base, sizeMb(base));
             stdout.printf("Steps %d%s | tokens seen %,d | train time %s | %,.0f tokens/s%n", result.steps(),
@@ -220,6 +230,11 @@ final class PretrainCommand implements Callable<Integer> {
     /** Where tokenizers trained here are kept for reuse, by the training text's sha256, kind and vocabulary size. */
     static Path tokenizerCache() {
         return Home.dir().resolve("bases").resolve(".tokenizers");
+    }
+
+    /** Corpora encoded by a tokenizer, two bytes a token, beside the tokenizers. */
+    static Path tokenCache() {
+        return Home.dir().resolve("bases").resolve(".tokens");
     }
 
     /** A longer window than this is far beyond what 2 cores can train; the memory check would refuse it anyway. */

@@ -36,6 +36,11 @@ final class PretrainProgress implements Pretrainer.Listener {
     }
 
     @Override
+    public void warned(String line) {
+        bar.message(line);
+    }
+
+    @Override
     public void stepped(int step, double loss, double learningRate, double tokensPerSecond) {
         this.step = step;
         this.loss = loss;

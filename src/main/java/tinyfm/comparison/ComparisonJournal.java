@@ -42,13 +42,11 @@ public final class ComparisonJournal implements Experiment.Journal {
         header.add("spec", Json.LINE.toJsonTree(spec.withDescription("")));
         header.addProperty("base_sha256", baseSha256);
         if (resume && Files.exists(file)) {
-            return new ComparisonJournal(file, read(file, header));
+            ComparisonJournal journal = new ComparisonJournal(file, read(file, header));
+            dropTornLine(file);
+            return journal;
         }
-        try {
-            Files.writeString(file, Json.LINE.toJson(header) + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot write: " + e.getMessage());
-        }
+        tinyfm.util.AtomicFiles.writeString(file, Json.LINE.toJson(header) + "\n");
         return new ComparisonJournal(file, new LinkedHashMap<>());
     }
 
@@ -78,6 +76,29 @@ public final class ComparisonJournal implements Experiment.Journal {
             done.put(cell, List.of(runs));
         }
         return done;
+    }
+
+    /** A kill mid-append leaves a last line without its newline: cut it off, or the next cell's line would be glued to it. */
+    private static void dropTornLine(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size(), keep = size;
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            while (keep > 0) {
+                one.clear();
+                channel.read(one, keep - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                keep--;
+            }
+            if (keep < size) {
+                tinyfm.util.CrashPoints.reached("cut a torn line off", file);
+                channel.truncate(keep);
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot repair the journal's last line: " + e.getMessage());
+        }
     }
 
     private static JsonElement parse(String line) {
@@ -139,7 +160,10 @@ public final class ComparisonJournal implements Experiment.Journal {
         line.add("runs", Json.LINE.toJsonTree(runs));
         byte[] bytes = (Json.LINE.toJson(line) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.APPEND)) {
-            channel.write(java.nio.ByteBuffer.wrap(bytes));
+            tinyfm.util.CrashPoints.reached("append a cell to", file);
+            channel.write(java.nio.ByteBuffer.wrap(bytes, 0, bytes.length / 2));
+            tinyfm.util.CrashPoints.reached("append the rest of the cell to", file); // a kill here tears the line
+            channel.write(java.nio.ByteBuffer.wrap(bytes, bytes.length / 2, bytes.length - bytes.length / 2));
             channel.force(false);
         } catch (IOException e) {
             throw new UserError(file + ": cannot write: " + e.getMessage());

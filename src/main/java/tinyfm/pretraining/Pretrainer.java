@@ -40,6 +40,9 @@ public final class Pretrainer {
 
         default void checkpointed(int step, Path file) {}
 
+        /** Something the user should know, in one line (a damaged checkpoint skipped on resume). */
+        default void warned(String line) {}
+
         default void probed(int step, List<ReadingProbes.Point> points) {}
     }
 
@@ -185,7 +188,7 @@ public final class Pretrainer {
     /** Random weights, a parent base's weights, or exactly where the checkpoint left off. */
     private RunRecord.Progress start(Gpt gpt, AdamW adam, TokenData data, RunRecord record, boolean resume) {
         if (resume) {
-            return record.restore(checkpointFile, gpt, adam);
+            return record.restore(checkpointFile, gpt, adam, listener::warned);
         }
         if (parent == null) {
             gpt.parameters().initialize(config.seed());

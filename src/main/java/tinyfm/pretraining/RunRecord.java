@@ -65,9 +65,9 @@ final class RunRecord {
                 : curve.get(curve.size() - 1);
         JsonObject p = new JsonObject();
         Provenance.corpus(p, corpus, corpusSha256);
-        p.addProperty("train_tokens", data.train().length);
-        p.addProperty("validation_tokens", data.validation().length);
-        p.addProperty("bytes_per_token", (double) data.trainBytes() / data.train().length);
+        p.addProperty("train_tokens", data.train().length());
+        p.addProperty("validation_tokens", data.validation().length());
+        p.addProperty("bytes_per_token", (double) data.trainBytes() / data.train().length());
         p.addProperty("tokenizer", tokenizer.kind() + "-" + tokenizer.vocabSize());
         p.addProperty("steps", progress.step());
         p.addProperty("planned_steps", config.steps());
@@ -108,9 +108,14 @@ final class RunRecord {
                 adam.state()[0], adam.state()[1]);
     }
 
-    /** Loads the checkpoint's weights and optimiser into these, after checking it was made by the same run. */
-    Progress restore(Path file, Gpt gpt, AdamW adam) {
-        Checkpoint checkpoint = Checkpoint.load(file, model);
+    /**
+     * Loads the newest good checkpoint's weights and optimiser into these, after checking it was made by
+     * the same run; a damaged newest one is skipped with a line to {@code warn}.
+     */
+    Progress restore(Path newest, Gpt gpt, AdamW adam, java.util.function.Consumer<String> warn) {
+        Checkpoint.Found found = Checkpoint.loadNewestGood(newest, model, warn);
+        Checkpoint checkpoint = found.checkpoint();
+        Path file = found.file();
         JsonObject state = checkpoint.state();
         TrainingConfig saved = Json.GSON.fromJson(state.get("training"), TrainingConfig.class);
         if (!saved.equals(config)) {

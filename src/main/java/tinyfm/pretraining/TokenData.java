@@ -1,36 +1,190 @@
 package tinyfm.pretraining;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import tinyfm.data.Corpus;
 import tinyfm.tokenizer.Tokenizer;
+import tinyfm.util.AtomicFiles;
+import tinyfm.util.Sha256;
 import tinyfm.util.UserError;
 
 /**
  * The corpus as one long stream of token ids per split, documents separated by end-of-text.
  * Self-supervision: every window of the stream is its own training example, the input shifted
  * by one token is the target.
+ *
+ * <p>As nanoGPT's {@code prepare.py} writes {@code train.bin} and {@code val.bin}, {@link #cached}
+ * encodes a corpus once, two bytes a token, into files named by the corpus's and the tokenizer's
+ * sha256, and every later run maps them into memory instead of encoding again.
  */
-public record TokenData(int[] train, int[] validation, long trainBytes, long validationBytes) {
+public record TokenData(Tokens train, Tokens validation, long trainBytes, long validationBytes) {
 
+    /** A split's token ids: in the heap, or memory-mapped from the cache. */
+    public interface Tokens {
+        int length();
+
+        int get(int i);
+    }
+
+    record InMemory(int[] ids) implements Tokens {
+        @Override
+        public int length() {
+            return ids.length;
+        }
+
+        @Override
+        public int get(int i) {
+            return ids[i];
+        }
+    }
+
+    /** Unsigned 16-bit ids, little-endian, read through a memory map: the file's pages, not the heap. */
+    record Mapped(ShortBuffer ids) implements Tokens {
+        @Override
+        public int length() {
+            return ids.limit();
+        }
+
+        @Override
+        public int get(int i) {
+            return ids.get(i) & 0xFFFF;
+        }
+    }
+
+    /** Encodes in memory, for a corpus made on the fly (a task's texts) or a vocabulary too large for two bytes. */
     public static TokenData encode(Corpus corpus, Tokenizer tokenizer, int contextLength) {
         Corpus.Split split = corpus.split();
-        int[] train = join(split.train(), tokenizer);
-        int[] val = join(split.validation(), tokenizer);
-        if (train.length < contextLength + 2) {
-            throw new UserError(corpus.name() + ": corpus is too small: " + train.length
+        TokenData data = new TokenData(new InMemory(join(split.train(), tokenizer)), new InMemory(join(split.validation(), tokenizer)),
+                bytes(split.train()), bytes(split.validation()));
+        return data.checkedFor(corpus.name(), contextLength);
+    }
+
+    /** What {@link #cached} did: encoded now (in how many seconds), or found its files. */
+    public record Cached(TokenData data, Path file, boolean reused, double seconds) {}
+
+    /** Bump when the encoding of the same text by the same tokenizer would change. */
+    static final int CACHE_VERSION = 1;
+
+    /**
+     * The corpus's tokens from {@code cacheDir}, encoded there first if no run has yet: per split a file
+     * of two-byte ids written as the documents are encoded (a thousand at a time, on every core), and a
+     * small JSON written last, so a run killed mid-encoding leaves no entry that looks whole.
+     */
+    public static Cached cached(Corpus corpus, Tokenizer tokenizer, int contextLength, Path cacheDir) {
+        if (tokenizer.vocabSize() > 1 << 16) {
+            long t0 = System.nanoTime();
+            return new Cached(encode(corpus, tokenizer, contextLength), null, false, (System.nanoTime() - t0) / 1e9);
+        }
+        String corpusSha256 = RunRecord.corpusSha256(corpus);
+        String tokenizerSha256 = Sha256.of(tokenizer.toJson().toString().getBytes(StandardCharsets.UTF_8));
+        String key = corpusSha256.substring(0, 16) + "-" + tokenizerSha256.substring(0, 16) + "-v" + CACHE_VERSION;
+        Path meta = cacheDir.resolve(key + ".json"), train = cacheDir.resolve(key + ".train.u16"), val = cacheDir.resolve(key + ".val.u16");
+        TokenData found = read(meta, train, val, corpusSha256, tokenizerSha256);
+        if (found != null) {
+            return new Cached(found.checkedFor(corpus.name(), contextLength), meta, true, 0);
+        }
+        long t0 = System.nanoTime();
+        Corpus.Split split = corpus.split();
+        try {
+            if (!Files.isDirectory(cacheDir)) {
+                tinyfm.util.CrashPoints.reached("create the folder", cacheDir);
+            }
+            Files.createDirectories(cacheDir);
+        } catch (IOException e) {
+            throw new UserError(cacheDir + ": cannot create the token cache: " + e.getMessage());
+        }
+        long trainTokens = write(train, split.train(), tokenizer), valTokens = write(val, split.validation(), tokenizer);
+        JsonObject m = new JsonObject();
+        m.addProperty("corpus", corpus.name());
+        m.addProperty("corpus_sha256", corpusSha256);
+        m.addProperty("tokenizer_sha256", tokenizerSha256);
+        m.addProperty("train_tokens", trainTokens);
+        m.addProperty("validation_tokens", valTokens);
+        m.addProperty("train_bytes", bytes(split.train()));
+        m.addProperty("validation_bytes", bytes(split.validation()));
+        AtomicFiles.writeString(meta, m + "\n");
+        TokenData written = read(meta, train, val, corpusSha256, tokenizerSha256);
+        if (written == null) {
+            throw new UserError(meta + ": the token cache just written does not read back; delete " + cacheDir + " and run again");
+        }
+        return new Cached(written.checkedFor(corpus.name(), contextLength), meta, false, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The cached tokens, or null if the entry is missing, partial or made by something else (then it is written again). */
+    private static TokenData read(Path meta, Path train, Path val, String corpusSha256, String tokenizerSha256) {
+        if (!Files.isRegularFile(meta) || !Files.isRegularFile(train) || !Files.isRegularFile(val)) {
+            return null;
+        }
+        try {
+            JsonObject m = JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
+            if (!m.get("corpus_sha256").getAsString().equals(corpusSha256) || !m.get("tokenizer_sha256").getAsString().equals(tokenizerSha256)
+                    || Files.size(train) != 2 * m.get("train_tokens").getAsLong() || Files.size(val) != 2 * m.get("validation_tokens").getAsLong()) {
+                return null;
+            }
+            return new TokenData(map(train), map(val), m.get("train_bytes").getAsLong(), m.get("validation_bytes").getAsLong());
+        } catch (IOException | RuntimeException damaged) {
+            return null;
+        }
+    }
+
+    private static Mapped map(Path file) throws IOException {
+        if (Files.size(file) > 2L * Integer.MAX_VALUE) {
+            throw new UserError(file + ": more than " + Integer.MAX_VALUE + " tokens in one split; split the corpus");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return new Mapped(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer());
+        }
+    }
+
+    /** Writes the documents' ids, end-of-text after each, as they are encoded; returns how many. */
+    private static long write(Path file, List<String> docs, Tokenizer tokenizer) {
+        long[] count = {0};
+        AtomicFiles.write(file, out -> {
+            DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 20));
+            for (int from = 0; from < docs.size(); from += 1024) {
+                List<String> chunk = docs.subList(from, Math.min(docs.size(), from + 1024));
+                List<int[]> parts = IntStream.range(0, chunk.size()).parallel().mapToObj(i -> tokenizer.encode(chunk.get(i))).toList();
+                for (int[] ids : parts) {
+                    for (int id : ids) {
+                        data.writeShort(Short.reverseBytes((short) id));
+                    }
+                    data.writeShort(Short.reverseBytes((short) tokenizer.endOfText()));
+                    count[0] += ids.length + 1;
+                }
+            }
+            data.flush();
+        });
+        return count[0];
+    }
+
+    private TokenData checkedFor(String corpusName, int contextLength) {
+        if (train.length() < contextLength + 2) {
+            throw new UserError(corpusName + ": corpus is too small: " + train.length()
                     + " training tokens, fewer than one context window of " + contextLength + " (+1); use more text or a shorter --context");
         }
-        if (val.length < contextLength + 2) {
-            throw new UserError(corpus.name() + ": corpus is too small: its held-out 5% has " + val.length
+        if (validation.length() < contextLength + 2) {
+            throw new UserError(corpusName + ": corpus is too small: its held-out 5% has " + validation.length()
                     + " tokens, fewer than one context window of " + contextLength + " (+1); use more text or a shorter --context");
         }
-        return new TokenData(train, val, bytes(split.train()), bytes(split.validation()));
+        return this;
     }
 
     private static long bytes(List<String> texts) {
-        return texts.stream().mapToLong(t -> t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+        return texts.stream().mapToLong(t -> t.getBytes(StandardCharsets.UTF_8).length).sum();
     }
 
     private static int[] join(List<String> docs, Tokenizer tokenizer) {
@@ -56,26 +210,29 @@ public record TokenData(int[] train, int[] validation, long trainBytes, long val
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
         int[] starts = new int[batch];
         for (int b = 0; b < batch; b++) {
-            starts[b] = random.nextInt(train.length - time - 1);
+            starts[b] = random.nextInt(train.length() - time - 1);
         }
         return windows(train, starts, time);
     }
 
     /** Evenly spaced windows of the validation stream: the same slice every time it is measured. */
     public List<Batch> validationBatches(int windows, int batch, int time) {
-        int count = Math.min(windows, Math.max(1, (validation.length - 1) / time));
-        int stride = (validation.length - time - 1) / Math.max(1, count - 1);
-        int[] starts = IntStream.range(0, count).map(i -> Math.min(i * stride, validation.length - time - 1)).toArray();
+        int length = validation.length();
+        int count = Math.min(windows, Math.max(1, (length - 1) / time));
+        int stride = (length - time - 1) / Math.max(1, count - 1);
+        int[] starts = IntStream.range(0, count).map(i -> Math.min(i * stride, length - time - 1)).toArray();
         return IntStream.range(0, (count + batch - 1) / batch)
                 .mapToObj(i -> windows(validation, java.util.Arrays.copyOfRange(starts, i * batch, Math.min(count, (i + 1) * batch)), time))
                 .toList();
     }
 
-    private static Batch windows(int[] stream, int[] starts, int time) {
+    private static Batch windows(Tokens stream, int[] starts, int time) {
         int[] x = new int[starts.length * time], y = new int[starts.length * time];
         for (int b = 0; b < starts.length; b++) {
-            System.arraycopy(stream, starts[b], x, b * time, time);
-            System.arraycopy(stream, starts[b] + 1, y, b * time, time);
+            for (int t = 0; t < time; t++) {
+                x[b * time + t] = stream.get(starts[b] + t);
+                y[b * time + t] = stream.get(starts[b] + t + 1);
+            }
         }
         return new Batch(x, y, starts.length, time);
     }

@@ -52,6 +52,9 @@ public final class Tokenizers {
         }
         Tokenizer tokenizer = train(kind, texts, vocabSize);
         try {
+            if (!Files.isDirectory(cacheDir)) {
+                tinyfm.util.CrashPoints.reached("create the folder", cacheDir);
+            }
             Files.createDirectories(cacheDir);
             save(tokenizer, file);
         } catch (IOException | UserError e) {

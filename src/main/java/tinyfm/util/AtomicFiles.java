@@ -46,6 +46,7 @@ public final class AtomicFiles {
         try {
             // not createTempFile: its files are always 0600; createFile honours the umask, as any other tool's output does
             temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-" + TEMP_COUNTER.incrementAndGet() + ".tmp");
+            CrashPoints.reached("write a temp file for", target);
             Files.createFile(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                  OutputStream out = new BufferedOutputStream(faults.apply(Channels.newOutputStream(channel)), 1 << 16)) {
@@ -53,6 +54,7 @@ public final class AtomicFiles {
                 out.flush();
                 channel.force(true); // on disk before the rename makes it the file, so a power cut cannot leave it half written
             }
+            CrashPoints.reached("rename into place", target);
             try {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -30,6 +30,7 @@ public final class OutputLock implements AutoCloseable {
         Path lock = lockFile(out);
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
+                CrashPoints.reached("create the lock", lock);
                 Files.writeString(lock, me(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
                         java.nio.file.StandardOpenOption.WRITE);
                 return new OutputLock(lock);
@@ -40,6 +41,7 @@ public final class OutputLock implements AutoCloseable {
                             + "wait for it to finish, or choose another output");
                 }
                 try {
+                    CrashPoints.reached("delete a stale lock", lock);
                     Files.deleteIfExists(lock); // stale: its process is gone
                 } catch (IOException gone) {
                     throw new UserError(lock + ": stale lock file that cannot be removed (" + gone.getMessage() + ")");
@@ -76,6 +78,7 @@ public final class OutputLock implements AutoCloseable {
     }
 
     private void delete() {
+        CrashPoints.reached("delete the lock", lock);
         try {
             Files.deleteIfExists(lock);
         } catch (IOException ignored) {

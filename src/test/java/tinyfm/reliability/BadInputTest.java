@@ -125,6 +125,7 @@ class BadInputTest {
     @MethodSource("cases")
     void badInputGetsOneClearLine(String name, int exit, String expected, String[] args) throws IOException {
         byte[] baseBefore = Files.readAllBytes(base), modelBefore = Files.readAllBytes(model);
+        java.util.Map<String, String> before = snapshot(dir);
         CliTest.Run r = CliTest.run(args);
         assertEquals(exit, r.code(), name + ": " + r.err());
         // stderr also carries what the command was doing before it failed (intro, progress); the error is one line of its own
@@ -142,5 +143,19 @@ class BadInputTest {
         try (var left = Files.list(dir.resolve("out"))) {
             assertEquals(0, left.count(), "nothing left in the output folder");
         }
+        assertEquals(before, snapshot(dir), name + ": the working folder is as it was: names, sizes, modes and times");
+    }
+
+    /** Every file and folder under {@code root}: its size, permissions and last-modified time. */
+    static java.util.Map<String, String> snapshot(Path root) throws IOException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.toList()) {
+                var attributes = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                out.put(root.relativize(p).toString(), (attributes.isDirectory() ? "folder" : attributes.size() + " bytes") + " "
+                        + java.nio.file.attribute.PosixFilePermissions.toString(attributes.permissions()) + " " + attributes.lastModifiedTime().toMillis());
+            }
+        }
+        return out;
     }
 }

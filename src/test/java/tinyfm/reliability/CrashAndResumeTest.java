@@ -108,6 +108,75 @@ class CrashAndResumeTest {
         assertEquals(0, a.sub(b).amaxNumber().doubleValue(), 1e-5);
     }
 
+    /** A 60-step pretraining in {@code folder}, checkpoints at steps 20 and 40. */
+    static List<String> pretrain60(Path folder) {
+        return new ArrayList<>(List.of("pretrain", "--corpus", corpus.toString(), "--preset", "tiny", "--vocab", "260", "--steps", "60",
+                "--checkpoint-every", "20", "--eval-every", "60", "--seed", "7", "--out", folder.resolve("base.tfm").toString()));
+    }
+
+    /** Halts a 60-step run (checkpoints at 20 and 40) just before it writes its base: both checkpoints are left. */
+    static Path twoCheckpointsLeft(Path folder) throws Exception {
+        List<String> args = pretrain60(folder);
+        Path count = folder.resolve("points.txt");
+        Path clean = Files.createDirectories(folder.resolve("clean"));
+        assertEquals(0, CrashSweepTest.child(pretrain60(clean), clean, 0, count));
+        int points = Integer.parseInt(Files.readString(count).strip()); // ..., the base's temp file, its rename, two checkpoint deletions, the lock's
+        assertEquals(tinyfm.util.CrashPoints.HALTED, CrashSweepTest.child(args, folder, points - 4, null));
+        return clean.resolve("base.tfm");
+    }
+
+    @Test
+    void aDamagedNewestCheckpointIsReportedAndTheRunResumesFromThePreviousOne() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("fallback")), out = folder.resolve("base.tfm"), ckpt = Path.of(out + ".ckpt");
+        Path straight = twoCheckpointsLeft(folder);
+        Path previous = tinyfm.base.Checkpoint.previous(ckpt);
+        assertEquals(40, ModelFile.load(ckpt).provenance().get("steps").getAsInt(), "the newest checkpoint");
+        assertEquals(20, ModelFile.load(previous).provenance().get("steps").getAsInt(), "the one before it is kept");
+        damage(ckpt);
+
+        Path log = folder.resolve("resume.log");
+        List<String> resume = pretrain60(folder);
+        resume.add("--resume");
+        assertEquals(0, CrashSweepTest.child(resume, folder, 0, null, log));
+        String printed = Files.readString(log);
+        List<String> said = printed.lines().filter(l -> l.contains("resuming from the checkpoint before it")).toList();
+        assertEquals(1, said.size(), printed);
+        assertTrue(said.get(0).contains(ckpt.toString()) && said.get(0).contains(previous.getFileName().toString()), said.get(0));
+        assertTrue(printed.contains("Resuming from step 20"), printed);
+        assertEquals(CrashSweepTest.weights(ModelFile.load(straight)), CrashSweepTest.weights(ModelFile.load(out)),
+                "resumed from step 20, it ends with the uninterrupted run's weights");
+        assertTrue(!Files.exists(ckpt) && !Files.exists(previous), "a finished run deletes both checkpoints");
+    }
+
+    @Test
+    void whenBothCheckpointsAreDamagedTheResumeSaysNoneIsLeftAndKeepsThem() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("both")), out = folder.resolve("base.tfm"), ckpt = Path.of(out + ".ckpt");
+        twoCheckpointsLeft(folder);
+        Path previous = tinyfm.base.Checkpoint.previous(ckpt);
+        damage(ckpt);
+        damage(previous);
+        byte[] before = Files.readAllBytes(ckpt), beforePrevious = Files.readAllBytes(previous);
+        Path log = folder.resolve("resume.log");
+        List<String> resume = pretrain60(folder);
+        resume.add("--resume");
+        assertEquals(1, CrashSweepTest.child(resume, folder, 0, null, log));
+        List<String> errors = Files.readAllLines(log).stream().filter(l -> l.startsWith("tinyfm: error:")).toList();
+        assertEquals(1, errors.size(), String.join("\n", Files.readAllLines(log)));
+        assertTrue(errors.get(0).contains("no good checkpoint is left") && errors.get(0).contains("without --resume"), errors.get(0));
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(ckpt)) && java.util.Arrays.equals(beforePrevious, Files.readAllBytes(previous)),
+                "a refused resume changes neither checkpoint");
+        assertTrue(!Files.exists(out));
+    }
+
+    /** Flips bytes in the middle of a file, as a failing disk would: its checksums no longer hold. */
+    static void damage(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+            bytes[i] ^= 0x5a;
+        }
+        Files.write(file, bytes);
+    }
+
     @Test
     void ctrlCSavesACheckpointAndSaysHowToResume() throws Exception {
         Path out = dir.resolve("interrupted.tfm"), checkpoint = Path.of(out + ".ckpt"), log = dir.resolve("interrupted.log");
