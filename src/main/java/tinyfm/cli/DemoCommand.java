@@ -210,7 +210,8 @@ final class DemoCommand implements Callable<Integer> {
         GptConfig config = GptConfig.SMALL.config(tokenizer.vocabSize());
         // the schedule is planned for more steps than the deadline allows: the live run shows the start of pretraining
         int plannedSteps = 2000;
-        TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, plannedSteps, seed).withValidation(50, 16);
+        // validated every 20 steps: in 15 s a 2-core laptop takes about 60, and the fall should show
+        TrainingConfig training = TrainingConfig.forPreset(GptConfig.SMALL, plannedSteps, seed).withValidation(20, 16);
         Instant deadline = Instant.now().plusSeconds(budget.pretrainSeconds());
         PretrainProgress progress = new PretrainProgress(progressOut, plannedSteps, deadline.toEpochMilli());
         Pretrainer.Result r = new Pretrainer(corpus, tokenizer, config, training, null, progress).run(false, deadline, new AtomicBoolean());

@@ -109,27 +109,44 @@ public final class Agreement {
     }
 
     /**
-     * The largest difference in a cell's mean test accuracy between {@code reference} and any rerun of
-     * the same spec on the same base in {@code spreadDir}'s folders (made with other thread settings); 0 if none.
+     * The largest difference in a cell's mean test accuracy between a rerun on the same base in
+     * {@code spreadDir}'s folders (made with other thread settings) and the run of its spec: {@code reference}
+     * itself, or the run in the folder {@value #SPREAD_REFERENCE} the reruns were measured against; 0 if none.
      */
     public static double machineSpread(Path spreadDir, Report.Results reference) {
         if (!Files.isDirectory(spreadDir)) {
             return 0;
         }
-        List<Summary.Cell> referenceCells = Summary.cells(reference.runs());
+        Map<Path, Report.Results> all = experiments(spreadDir);
+        Report.Results measuredAgainst = all.get(spreadDir.resolve(SPREAD_REFERENCE));
         double spread = 0;
-        for (Report.Results rerun : experiments(spreadDir).values()) {
-            if (rerun.context().baseSha256().equals(reference.context().baseSha256()) && sameSpec(rerun, reference)) {
-                for (Summary.Cell c : Summary.cells(rerun.runs())) {
-                    Summary.Cell r = find(referenceCells, c);
-                    if (r != null) {
-                        spread = Math.max(spread, Math.abs(c.testAccuracy().mean() - r.testAccuracy().mean()));
-                    }
+        for (Map.Entry<Path, Report.Results> e : all.entrySet()) {
+            Report.Results rerun = e.getValue();
+            if (e.getKey().endsWith(SPREAD_REFERENCE) || !rerun.context().baseSha256().equals(reference.context().baseSha256())) {
+                continue;
+            }
+            // each rerun against the run of its own spec: the reference asked about, or the one the reruns were measured against
+            Report.Results partner = sameSpec(rerun, reference) ? reference
+                    : measuredAgainst != null && sameSpec(rerun, measuredAgainst) ? measuredAgainst : null;
+            if (partner == null) {
+                continue;
+            }
+            List<Summary.Cell> partnerCells = Summary.cells(partner.runs());
+            for (Summary.Cell c : Summary.cells(rerun.runs())) {
+                Summary.Cell r = find(partnerCells, c);
+                if (r != null) {
+                    spread = Math.max(spread, Math.abs(c.testAccuracy().mean() - r.testAccuracy().mean()));
                 }
             }
         }
         return spread;
     }
+
+    /**
+     * The folder, among the machine-spread measurements, that holds the run the reruns were compared with:
+     * the spread is the machines', so it holds for a later spec of the same base too.
+     */
+    static final String SPREAD_REFERENCE = "reference";
 
     /** Each trained cell of {@code here} against the reference's, with the band of seeds and machines. */
     public static List<Verdict> check(Report.Results here, Report.Results reference, double machineSpread) {
