@@ -38,7 +38,13 @@ function shuffle(items, random) {
   }
   return a;
 }
-function writeFresh(dir) { fs.rmSync(dir, { recursive: true, force: true }); fs.mkdirSync(dir, { recursive: true }); }
+// Empties a prepared folder, but keeps its task card (task.json): it is written by hand, not derived from a package.
+function writeFresh(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry !== 'task.json') fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
+}
 
 // ---- books: one gzipped UTF-8 file per book ----
 function prepareBooks() {
