@@ -145,11 +145,17 @@ final class PretrainCommand implements Callable<Integer> {
         Corpus c = Corpus.load(corpus);
         stderr.printf("Corpus %s: %,d documents in %d files, %.1f MB of text%n", c.name(), c.documentCount(), c.documents().size(), c.utf8Bytes() / 1e6);
         Tokenizer tokenizer;
+        String sampled = null;
         if (tokenizerFile != null) {
             tokenizer = tinyfm.base.Bases.tokenizer(tokenizerFile);
         } else {
             long t0 = System.nanoTime();
-            Tokenizers.Cached cached = Tokenizers.trainOrReuse(tokenizerKind, c.split().train(), vocab, tokenizerCache());
+            Corpus.TokenizerSample sample = c.tokenizerSample();
+            if (sample.description() != null) {
+                sampled = sample.description();
+                stderr.println("Tokenizer: learned from a sample of the corpus, " + sampled);
+            }
+            Tokenizers.Cached cached = Tokenizers.trainOrReuse(tokenizerKind, sample.texts(), vocab, tokenizerCache());
             tokenizer = cached.tokenizer();
             if (cached.reused()) {
                 stderr.printf("Tokenizer: reused from cache %s (a %s vocabulary of %,d tokens learned before from the same text)%n",
@@ -175,6 +181,9 @@ final class PretrainCommand implements Callable<Integer> {
                     tokens.file() == null ? "" : ", cached for the next run");
         }
         Pretrainer trainer = new Pretrainer(c, tokenizer, model, training, checkpoint, progress).withData(tokens.data());
+        if (sampled != null) {
+            trainer.withTokenizerSample(sampled);
+        }
         if (probes != null) {
             trainer.withProbes(probes);
         }

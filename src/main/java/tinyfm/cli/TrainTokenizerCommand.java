@@ -42,7 +42,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
         Outputs.ensureWritable(out, force);
         Corpus c = Corpus.load(corpus);
         long start = System.nanoTime();
-        Tokenizer tok = Tokenizers.train(kindOldSpelling != null ? kindOldSpelling : kind, c.split().train(), vocab);
+        Tokenizer tok = Tokenizers.train(kindOldSpelling != null ? kindOldSpelling : kind, c.tokenizerSample().texts(), vocab);
         double seconds = (System.nanoTime() - start) / 1e9;
         Tokenizers.save(tok, out);
         spec.commandLine().getOut().printf("Trained a %s tokenizer with %,d tokens on %s in %.1f s; saved to %s%n",

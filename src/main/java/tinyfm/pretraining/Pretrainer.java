@@ -63,6 +63,7 @@ public final class Pretrainer {
     private String parentSha256;
     private TokenData encoded;
     private ReadingProbes probes;
+    private String tokenizerSample;
     /** The tokens read before this run: none for a fresh base, the parent's whole reading for a continued one. */
     private long tokensBefore;
 
@@ -100,6 +101,12 @@ public final class Pretrainer {
         return this;
     }
 
+    /** Records what the tokenizer was trained on when it saw only a sample of the corpus ({@code Corpus.tokenizerSample}). */
+    public Pretrainer withTokenizerSample(String description) {
+        this.tokenizerSample = description;
+        return this;
+    }
+
     /** Probes the frozen model on downstream tasks at log-spaced steps ({@link ReadingProbes#schedule}). */
     public Pretrainer withProbes(ReadingProbes probes) {
         this.probes = probes;
@@ -118,7 +125,7 @@ public final class Pretrainer {
     public Result run(boolean resume, Instant deadline, AtomicBoolean stopRequested) {
         TokenData data = encoded != null ? encoded : TokenData.encode(corpus, tokenizer, modelConfig.contextLength());
         RunRecord record = new RunRecord(corpus, data, tokenizer, modelConfig, config,
-                parent == null ? null : Provenance.parent(parent, parentSha256), probes == null ? "none" : probes.setup());
+                parent == null ? null : Provenance.parent(parent, parentSha256), probes == null ? "none" : probes.setup(), tokenizerSample);
         Gpt gpt = new Gpt(modelConfig);
         AdamW adam = new AdamW(gpt.parameters().values(), gpt.parameters().grads(), gpt.parameters().decayMask(),
                 0, gpt.parameters().count(), config.beta1(), config.beta2(), config.weightDecay());

@@ -33,29 +33,25 @@ final class RunRecord {
     private final TrainingConfig config;
     private final JsonObject parent;
     private final String probes;
+    private final String tokenizerSample;
 
     /** {@code parent} is what {@link Provenance#parent} records of it (null for a fresh base); {@code probes} says what is probed. */
-    RunRecord(Corpus corpus, TokenData data, Tokenizer tokenizer, GptConfig model, TrainingConfig config, JsonObject parent, String probes) {
+    /** {@code tokenizerSample} says what the tokenizer learned from when it was a sample of the corpus, else null. */
+    RunRecord(Corpus corpus, TokenData data, Tokenizer tokenizer, GptConfig model, TrainingConfig config, JsonObject parent, String probes,
+              String tokenizerSample) {
         this.corpus = corpus;
-        this.corpusSha256 = corpusSha256(corpus);
+        this.corpusSha256 = corpus.sha256();
         this.data = data;
         this.tokenizer = tokenizer;
         this.model = model;
         this.config = config;
         this.parent = parent;
         this.probes = probes;
+        this.tokenizerSample = tokenizerSample;
     }
 
     private String parentSha256() {
         return parent == null ? null : parent.get("sha256").getAsString();
-    }
-
-    static String corpusSha256(Corpus corpus) {
-        StringBuilder all = new StringBuilder();
-        for (Corpus.Document d : corpus.documents()) {
-            all.append(d.name()).append('\0').append(d.text()).append('\0');
-        }
-        return Sha256.of(all.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     JsonObject provenance(Progress progress, double tokensPerSecond, boolean completed) {
@@ -69,6 +65,9 @@ final class RunRecord {
         p.addProperty("validation_tokens", data.validation().length());
         p.addProperty("bytes_per_token", (double) data.trainBytes() / data.train().length());
         p.addProperty("tokenizer", tokenizer.kind() + "-" + tokenizer.vocabSize());
+        if (tokenizerSample != null) {
+            p.addProperty("tokenizer_trained_on", tokenizerSample);
+        }
         p.addProperty("steps", progress.step());
         p.addProperty("planned_steps", config.steps());
         p.addProperty("completed", completed);

@@ -89,7 +89,7 @@ public record TokenData(Tokens train, Tokens validation, long trainBytes, long v
             long t0 = System.nanoTime();
             return new Cached(encode(corpus, tokenizer, contextLength), null, false, (System.nanoTime() - t0) / 1e9);
         }
-        String corpusSha256 = RunRecord.corpusSha256(corpus);
+        String corpusSha256 = corpus.sha256();
         String tokenizerSha256 = Sha256.of(tokenizer.toJson().toString().getBytes(StandardCharsets.UTF_8));
         String key = corpusSha256.substring(0, 16) + "-" + tokenizerSha256.substring(0, 16) + "-v" + CACHE_VERSION;
         Path meta = cacheDir.resolve(key + ".json"), train = cacheDir.resolve(key + ".train.u16"), val = cacheDir.resolve(key + ".val.u16");
@@ -98,7 +98,6 @@ public record TokenData(Tokens train, Tokens validation, long trainBytes, long v
             return new Cached(found.checkedFor(corpus.name(), contextLength), meta, true, 0);
         }
         long t0 = System.nanoTime();
-        Corpus.Split split = corpus.split();
         try {
             if (!Files.isDirectory(cacheDir)) {
                 tinyfm.util.CrashPoints.reached("create the folder", cacheDir);
@@ -107,15 +106,15 @@ public record TokenData(Tokens train, Tokens validation, long trainBytes, long v
         } catch (IOException e) {
             throw new UserError(cacheDir + ": cannot create the token cache: " + e.getMessage());
         }
-        long trainTokens = write(train, split.train(), tokenizer), valTokens = write(val, split.validation(), tokenizer);
+        Written w = write(corpus, train, val, tokenizer);
         JsonObject m = new JsonObject();
         m.addProperty("corpus", corpus.name());
         m.addProperty("corpus_sha256", corpusSha256);
         m.addProperty("tokenizer_sha256", tokenizerSha256);
-        m.addProperty("train_tokens", trainTokens);
-        m.addProperty("validation_tokens", valTokens);
-        m.addProperty("train_bytes", bytes(split.train()));
-        m.addProperty("validation_bytes", bytes(split.validation()));
+        m.addProperty("train_tokens", w.trainTokens);
+        m.addProperty("validation_tokens", w.validationTokens);
+        m.addProperty("train_bytes", w.trainBytes);
+        m.addProperty("validation_bytes", w.validationBytes);
         AtomicFiles.writeString(meta, m + "\n");
         TokenData written = read(meta, train, val, corpusSha256, tokenizerSha256);
         if (written == null) {
@@ -150,25 +149,55 @@ public record TokenData(Tokens train, Tokens validation, long trainBytes, long v
         }
     }
 
-    /** Writes the documents' ids, end-of-text after each, as they are encoded; returns how many. */
-    private static long write(Path file, List<String> docs, Tokenizer tokenizer) {
-        long[] count = {0};
-        AtomicFiles.write(file, out -> {
-            DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 20));
+    /** What {@link #write} wrote: ids and text bytes per split. */
+    private static final class Written {
+        long trainTokens, validationTokens, trainBytes, validationBytes;
+    }
+
+    /**
+     * Reads the corpus one file at a time and writes its training documents' ids to {@code train} and its
+     * held-out ones' to {@code val}, end-of-text after each, in the corpus's order: the streams of {@link #encode}.
+     */
+    private static Written write(Corpus corpus, Path train, Path val, Tokenizer tokenizer) {
+        Written w = new Written();
+        AtomicFiles.write(train, trainOut -> AtomicFiles.write(val, valOut -> {
+            DataOutputStream t = new DataOutputStream(new BufferedOutputStream(trainOut, 1 << 20));
+            DataOutputStream v = new DataOutputStream(new BufferedOutputStream(valOut, 1 << 20));
+            try {
+                corpus.forEachFile(split -> {
+                    w.trainTokens += append(t, split.train(), tokenizer);
+                    w.validationTokens += append(v, split.validation(), tokenizer);
+                    w.trainBytes += bytes(split.train());
+                    w.validationBytes += bytes(split.validation());
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            t.flush();
+            v.flush();
+        }));
+        return w;
+    }
+
+    /** Encodes the documents a thousand at a time on every core, writing each one's ids and an end-of-text; returns how many. */
+    private static long append(DataOutputStream out, List<String> docs, Tokenizer tokenizer) {
+        long count = 0;
+        try {
             for (int from = 0; from < docs.size(); from += 1024) {
                 List<String> chunk = docs.subList(from, Math.min(docs.size(), from + 1024));
                 List<int[]> parts = IntStream.range(0, chunk.size()).parallel().mapToObj(i -> tokenizer.encode(chunk.get(i))).toList();
                 for (int[] ids : parts) {
                     for (int id : ids) {
-                        data.writeShort(Short.reverseBytes((short) id));
+                        out.writeShort(Short.reverseBytes((short) id));
                     }
-                    data.writeShort(Short.reverseBytes((short) tokenizer.endOfText()));
-                    count[0] += ids.length + 1;
+                    out.writeShort(Short.reverseBytes((short) tokenizer.endOfText()));
+                    count += ids.length + 1;
                 }
             }
-            data.flush();
-        });
-        return count[0];
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return count;
     }
 
     private TokenData checkedFor(String corpusName, int contextLength) {

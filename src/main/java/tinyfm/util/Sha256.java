@@ -37,12 +37,24 @@ public final class Sha256 {
 
     /** The hash of these texts as one stream: each text's UTF-8 bytes, then a NUL, so ["ab"] and ["a", "b"] differ. */
     public static String ofTexts(Iterable<String> texts) {
-        MessageDigest md = digest();
-        for (String text : texts) {
+        Texts hash = new Texts();
+        texts.forEach(hash::add);
+        return hash.hex();
+    }
+
+    /** {@link #ofTexts}, one text at a time: for texts that are read one by one and not kept. */
+    public static final class Texts {
+        private final MessageDigest md = digest();
+
+        public Texts add(String text) {
             md.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             md.update((byte) 0);
+            return this;
         }
-        return HexFormat.of().formatHex(md.digest());
+
+        public String hex() {
+            return HexFormat.of().formatHex(md.digest());
+        }
     }
 
     private static MessageDigest digest() {

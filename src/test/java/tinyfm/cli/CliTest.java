@@ -95,7 +95,7 @@ public class CliTest {
         assertTrue(r.out().contains("books"));
         assertTrue(r.out().contains("broad-xl   "), "the corpus datasets/prepare builds is listed, built or not: " + r.out());
         assertTrue(r.out().contains("train 2,100 examples {negative=1050, positive=1050}"), r.out());
-        assertTrue(r.out().contains("Checksums: all 31 files match"), r.out());
+        assertTrue(r.out().contains("Checksums: all 34 files match"), r.out());
     }
 
     @Test

@@ -50,6 +50,18 @@ class TokenDataTest {
                 "the same (seed, step), the same batch");
     }
 
+    /** Where datasets/prepare has built broad-xl (CI does not): the default base's corpus, hashed and split as when it was pretrained. */
+    @Test
+    void thePreparedCorpusHashesAndSplitsAsWhenTheDefaultBaseWasPretrainedOnIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(tinyfm.util.Home.datasets().resolve("broad-xl")), "broad-xl is not built here");
+        ModelFile base = ModelFile.load(Bases.defaultBase());
+        Corpus corpus = Corpus.load("broad-xl");
+        assertEquals(base.provenance().get("corpus_sha256").getAsString(), corpus.sha256(), "the corpus the base read");
+        TokenData.Cached tokens = TokenData.cached(corpus, base.tokenizer(), base.config().contextLength(), dir.resolve("tokens"));
+        assertEquals(base.provenance().get("train_tokens").getAsLong(), tokens.data().train().length(), "the same training split, as many tokens");
+        assertEquals(base.provenance().get("validation_tokens").getAsLong(), tokens.data().validation().length());
+    }
+
     @Test
     void aDamagedOrPartialEntryIsEncodedAgainNotTrusted() throws Exception {
         Corpus corpus = Corpus.load(TestData.corpus(dir, 400).toString());
