@@ -52,6 +52,19 @@ class PretrainerTest {
     }
 
     @Test
+    void trainingFromTheMappedTokenCacheIsTrainingFromTokensEncodedInMemoryToTheLastBit(@TempDir Path cache) {
+        Pretrainer.Result inMemory = new Pretrainer(corpus, tokenizer, model, training(30), null, new Pretrainer.Listener() {}).run();
+        TokenData.Cached mapped = TokenData.cached(corpus, tokenizer, model.contextLength(), cache);
+        assertTrue(mapped.data().train() instanceof TokenData.Mapped);
+        Pretrainer.Result fromCache = new Pretrainer(corpus, tokenizer, model, training(30), null, new Pretrainer.Listener() {})
+                .withData(mapped.data()).run();
+        assertEquals(inMemory.base().weights(), fromCache.base().weights(), "the same first steps, the same weights");
+        java.util.function.Function<Pretrainer.Result, List<List<Double>>> losses = r -> r.curve().stream()
+                .map(p -> List.of((double) p.step(), p.trainLoss(), p.validationLoss())).toList();
+        assertEquals(losses.apply(inMemory), losses.apply(fromCache), "the same losses at the same steps (the seconds differ)");
+    }
+
+    @Test
     void lossFallsOnALearnableCorpus() {
         Pretrainer.Result r = train(120, null, false, -1);
         List<Pretrainer.Point> curve = r.curve();
