@@ -14,10 +14,7 @@ final class Outputs {
             throw new UserError(out + ": is a file; --out takes a folder");
         }
         try {
-            if (!Files.isDirectory(out)) {
-                tinyfm.util.CrashPoints.reached("create the folder", out);
-            }
-            Files.createDirectories(out);
+            tinyfm.util.CrashPoints.createDirectories(out);
         } catch (java.io.IOException e) {
             throw new UserError(out + ": cannot create the folder: " + e.getMessage());
         }

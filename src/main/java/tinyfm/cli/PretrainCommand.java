@@ -99,8 +99,7 @@ final class PretrainCommand implements Callable<Integer> {
         Path dir = base.toAbsolutePath().getParent();
         if (out == null && !Files.isDirectory(dir)) {
             try {
-                tinyfm.util.CrashPoints.reached("create the folder", dir);
-                Files.createDirectories(dir);
+                tinyfm.util.CrashPoints.createDirectories(dir);
             } catch (java.io.IOException e) {
                 throw new UserError(dir + ": cannot create directory: " + e.getMessage());
             }

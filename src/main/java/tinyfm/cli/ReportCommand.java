@@ -57,7 +57,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (source.scale != null) {
             Path dir = out != null ? out : source.scale;
-            Files.createDirectories(dir);
+            tinyfm.util.CrashPoints.createDirectories(dir);
             List<String> charts = tinyfm.scale.ScaleReport.drawCharts(dir, tinyfm.scale.ScaleReport.read(source.scale));
             spec.commandLine().getOut().printf("Wrote %d charts in %s, from %s.%n", charts.size(), dir, source.scale.resolve("ladder.json"));
             return 0;
@@ -68,7 +68,7 @@ final class ReportCommand implements Callable<Integer> {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UserError(dir + ": exists and is not a folder");
         }
-        Files.createDirectories(dir);
+        tinyfm.util.CrashPoints.createDirectories(dir);
         List<String> charts = Report.rewrite(dir, results);
         var o = spec.commandLine().getOut();
         ResultsText.summary(results).forEach(o::println);
@@ -121,7 +121,7 @@ final class ReportCommand implements Callable<Integer> {
         tinyfm.base.ModelFile m = tinyfm.base.ModelFile.load(base, tinyfm.base.ModelFile.Kind.BASE, "--reading needs a base from 'tinyfm pretrain'");
         var reading = tinyfm.report.ReadingChart.of(m.provenance(), base.toString());
         Path dir = out != null ? out : Path.of(".");
-        Files.createDirectories(dir);
+        tinyfm.util.CrashPoints.createDirectories(dir);
         String name = "reading-" + base.getFileName().toString().replaceFirst("\\.tfm$", "");
         tinyfm.report.Charts.save(tinyfm.report.ReadingChart.image(reading), dir, name);
         var o = spec.commandLine().getOut();

@@ -46,9 +46,9 @@ public record Corpus(String name, List<Document> documents, String sha256) {
             return heldText != null ? heldText : normalize(TextFiles.read(file));
         }
 
-        static Document of(String name, String fileName, String sha256, Path file, String text, boolean hold) {
-            return new Document(name, fileName, sha256, file, hold ? text : null, Corpus.parts(text).size(), text.length(),
-                    text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        /** {@code utf8} is {@code text} encoded, which the caller hashes too: a 1 GB corpus is encoded once, not twice. */
+        static Document of(String name, String fileName, String sha256, Path file, String text, byte[] utf8, boolean hold) {
+            return new Document(name, fileName, sha256, file, hold ? text : null, Corpus.parts(text).size(), text.length(), utf8.length);
         }
     }
 
@@ -76,8 +76,9 @@ public record Corpus(String name, List<Document> documents, String sha256) {
             String text = normalize(TextFiles.read(file));
             if (!text.isBlank()) {
                 String fileName = file.getFileName().toString(), name = fileName.replaceFirst("\\.txt(\\.gz)?$", "");
-                docs.add(Document.of(name, fileName, Sha256.ofFile(file), file, text, false));
-                hash.add(name).add(text);
+                byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                docs.add(Document.of(name, fileName, Sha256.ofFile(file), file, text, utf8, false));
+                hash.add(name).addUtf8(utf8);
             }
         }
         if (docs.isEmpty()) {
@@ -123,8 +124,9 @@ public record Corpus(String name, List<Document> documents, String sha256) {
             throw new UserError(name + ": no texts");
         }
         String text = String.join(SEPARATOR, texts);
-        Document doc = Document.of(name, "(in memory)", Sha256.of(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null, text, true);
-        return new Corpus(name, List.of(doc), new Sha256.Texts().add(name).add(text).hex());
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Document doc = Document.of(name, "(in memory)", Sha256.of(utf8), null, text, utf8, true);
+        return new Corpus(name, List.of(doc), new Sha256.Texts().add(name).addUtf8(utf8).hex());
     }
 
     /** A prepared corpus's text files, without reading them; empty if datasets/prepare has not built it. */

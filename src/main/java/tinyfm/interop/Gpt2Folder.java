@@ -58,7 +58,7 @@ public final class Gpt2Folder {
             tensors.put(Gpt2Names.gpt2(p.name), new Safetensors.Tensor(p.shape, values));
         }
         try {
-            Files.createDirectories(dir);
+            tinyfm.util.CrashPoints.createDirectories(dir);
         } catch (IOException e) {
             throw new UserError(dir + ": cannot create the folder (" + e.getMessage() + ")");
         }

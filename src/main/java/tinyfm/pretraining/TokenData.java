@@ -99,10 +99,7 @@ public record TokenData(Tokens train, Tokens validation, long trainBytes, long v
         }
         long t0 = System.nanoTime();
         try {
-            if (!Files.isDirectory(cacheDir)) {
-                tinyfm.util.CrashPoints.reached("create the folder", cacheDir);
-            }
-            Files.createDirectories(cacheDir);
+            tinyfm.util.CrashPoints.createDirectories(cacheDir);
         } catch (IOException e) {
             throw new UserError(cacheDir + ": cannot create the token cache: " + e.getMessage());
         }
@@ -179,25 +176,32 @@ public record TokenData(Tokens train, Tokens validation, long trainBytes, long v
         return w;
     }
 
-    /** Encodes the documents a thousand at a time on every core, writing each one's ids and an end-of-text; returns how many. */
+    /** Writes each document's ids and an end-of-text, two bytes each, little-endian; returns how many. */
     private static long append(DataOutputStream out, List<String> docs, Tokenizer tokenizer) {
-        long count = 0;
-        try {
-            for (int from = 0; from < docs.size(); from += 1024) {
-                List<String> chunk = docs.subList(from, Math.min(docs.size(), from + 1024));
-                List<int[]> parts = IntStream.range(0, chunk.size()).parallel().mapToObj(i -> tokenizer.encode(chunk.get(i))).toList();
-                for (int[] ids : parts) {
-                    for (int id : ids) {
-                        out.writeShort(Short.reverseBytes((short) id));
-                    }
-                    out.writeShort(Short.reverseBytes((short) tokenizer.endOfText()));
-                    count += ids.length + 1;
+        long[] count = {0};
+        encodeInOrder(docs, tokenizer, ids -> {
+            try {
+                for (int id : ids) {
+                    out.writeShort(Short.reverseBytes((short) id));
                 }
+                out.writeShort(Short.reverseBytes((short) tokenizer.endOfText()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            count[0] += ids.length + 1;
+        });
+        return count[0];
+    }
+
+    /**
+     * Encodes the documents a thousand at a time on every core (documents encode independently) and hands
+     * each one's ids to {@code each} in the documents' order: memory grows with a chunk, not with the corpus.
+     */
+    private static void encodeInOrder(List<String> docs, Tokenizer tokenizer, Consumer<int[]> each) {
+        for (int from = 0; from < docs.size(); from += 1024) {
+            List<String> chunk = docs.subList(from, Math.min(docs.size(), from + 1024));
+            IntStream.range(0, chunk.size()).parallel().mapToObj(i -> tokenizer.encode(chunk.get(i))).toList().forEach(each);
         }
-        return count;
     }
 
     private TokenData checkedFor(String corpusName, int contextLength) {
@@ -217,9 +221,8 @@ public record TokenData(Tokens train, Tokens validation, long trainBytes, long v
     }
 
     private static int[] join(List<String> docs, Tokenizer tokenizer) {
-        // Documents encode independently, so both cores can work.
-        List<int[]> parts = IntStream.range(0, docs.size()).parallel()
-                .mapToObj(i -> tokenizer.encode(docs.get(i))).toList();
+        List<int[]> parts = new java.util.ArrayList<>(docs.size());
+        encodeInOrder(docs, tokenizer, parts::add);
         int total = parts.stream().mapToInt(p -> p.length + 1).sum();
         int[] out = new int[total];
         int at = 0;

@@ -36,10 +36,7 @@ public final class ExperimentFolder {
         Trial.Base base = loadBase(spec);
         spec.tasks().forEach(Task::load); // a bad task fails here, before any training
         try {
-            if (!Files.isDirectory(dir)) {
-                tinyfm.util.CrashPoints.reached("create the folder", dir);
-            }
-            Files.createDirectories(dir);
+            tinyfm.util.CrashPoints.createDirectories(dir);
         } catch (IOException e) {
             throw new UserError(dir + ": cannot create the experiment's folder: " + e.getMessage());
         }

@@ -52,10 +52,7 @@ public final class Tokenizers {
         }
         Tokenizer tokenizer = train(kind, texts, vocabSize);
         try {
-            if (!Files.isDirectory(cacheDir)) {
-                tinyfm.util.CrashPoints.reached("create the folder", cacheDir);
-            }
-            Files.createDirectories(cacheDir);
+            tinyfm.util.CrashPoints.createDirectories(cacheDir);
             save(tokenizer, file);
         } catch (IOException | UserError e) {
             // a cache that cannot be written only costs the next run the training time

@@ -36,6 +36,14 @@ public final class CrashPoints {
 
     private CrashPoints() {}
 
+    /** {@link Files#createDirectories}, counted as a write point when it creates anything. */
+    public static void createDirectories(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            reached("create the folder", dir);
+            Files.createDirectories(dir);
+        }
+    }
+
     /** Just before {@code what} happens to {@code file}: halts here if this is the point the sweep asked for. */
     public static void reached(String what, Path file) {
         long k = PASSED.incrementAndGet();

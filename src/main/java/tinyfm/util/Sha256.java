@@ -47,7 +47,12 @@ public final class Sha256 {
         private final MessageDigest md = digest();
 
         public Texts add(String text) {
-            md.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return addUtf8(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /** A text already encoded as UTF-8. */
+        public Texts addUtf8(byte[] text) {
+            md.update(text);
             md.update((byte) 0);
             return this;
         }
